@@ -1,0 +1,308 @@
+"""The ASGI application: the whole life of a request as plain calls, in order.
+
+receive -> admin endpoints -> route (service, protocol, operation) -> protocol.parse_request ->
+principal and account -> validate -> provider method -> protocol.serialize_response (or
+serialize_error) -> request ids -> access log line -> send.
+"""
+
+from __future__ import annotations
+
+import base64
+import inspect
+import logging
+import os
+import time
+import traceback
+import uuid
+from typing import Any
+
+from fogbank import __version__
+from fogbank.auth import principals
+from fogbank.clock import Clock
+from fogbank.config import Config
+from fogbank.context import Ctx
+from fogbank.errors import (
+    BadRequest,
+    InternalFailure,
+    NotImplementedOperation,
+    ServiceError,
+)
+from fogbank.protocol import module_for
+from fogbank.protocol.base import HttpRequest, HttpResponse
+from fogbank.server import admin
+from fogbank.server.providers import load_provider, method_name
+from fogbank.server.routing import Route, Router
+from fogbank.spec.loader import service_model
+from fogbank.store.blobs import BlobStore
+from fogbank.store.contract import Store
+
+access_log = logging.getLogger("fogbank.access")
+log = logging.getLogger("fogbank")
+
+# Beyond this a request body is refused rather than buffered (S3's single PUT limit is 5 GiB,
+# streamed by the S3 provider itself; other services' largest bodies are a few MiB).
+MAX_BUFFERED_BODY = 64 * 1024 * 1024
+MAX_HEADER_BYTES = 64 * 1024
+
+
+class App:
+    """fogbank's ASGI app. One instance serves every service."""
+
+    def __init__(self, config: Config, store: Store, blobs: BlobStore, clock: Clock | None = None) -> None:
+        self.config = config
+        self.store = store
+        self.blobs = blobs
+        self.clock = clock or Clock()
+        self.router = Router()
+        self.started = time.time()
+        self._providers: dict[str, Any] = {}
+        self._validate = _load_validator()
+
+    # --- providers -------------------------------------------------------------------------
+
+    def provider(self, service: str) -> Any | None:
+        """The provider of ``service`` (created on first use), or None."""
+        if service not in self._providers:
+            provider = load_provider(service)
+            self._providers[service] = provider
+            start = getattr(provider, "start", None)
+            if callable(start):
+                start(self.background_ctx(service))
+        return self._providers[service]
+
+    def background_ctx(self, service: str, account: str | None = None, region: str | None = None) -> Ctx:
+        """A context for work that no request started (workers, timers)."""
+        return Ctx(
+            account=account or self.config.default_account,
+            region=region or self.config.default_region,
+            request_id=str(uuid.uuid4()),
+            clock=self.clock,
+            store=self.store,
+            blobs=self.blobs,
+            config=self.config,
+            service=service,
+            dispatch=self.dispatch,
+        )
+
+    def dispatch(self, ctx: Ctx, service: str, operation: str, params: dict[str, Any]) -> Any:
+        """Call ``service.operation`` in-process, validated like an HTTP request (``ctx.call``)."""
+        op = service_model(service).operation_model(operation)
+        if self._validate is not None:
+            self._validate(op, params, "internal")
+        return self._invoke(ctx.derive(service=service, operation=operation, request_id=str(uuid.uuid4())), params)
+
+    def _invoke(self, ctx: Ctx, params: dict[str, Any]) -> Any:
+        provider = self.provider(ctx.service)
+        method = getattr(provider, method_name(ctx.operation), None) if provider is not None else None
+        if method is None:
+            raise NotImplementedOperation(ctx.service, ctx.operation)
+        return method(ctx, params)
+
+    def reset(self, service: str | None = None) -> list[str]:
+        """Forget all state (or one service's), as the reset endpoints promise. Returns what was reset."""
+        services = [service] if service else list(self.router.catalog.services)
+        for name in services:
+            provider = self._providers.get(name)
+            hook = getattr(provider, "reset", None)
+            if callable(hook):
+                hook(self.background_ctx(name))
+            self.store.delete_prefix((name,))
+        if service is None:
+            self.store.delete_prefix(principals.ISSUED_KEYS_PREFIX)
+            clear = getattr(self.blobs, "clear", None)
+            if callable(clear):
+                clear()
+        return services
+
+    async def shutdown(self) -> None:
+        """Stop every provider's background work."""
+        for provider in self._providers.values():
+            stop = getattr(provider, "stop", None)
+            if callable(stop):
+                result = stop()
+                if inspect.isawaitable(result):
+                    await result
+
+    # --- the request pipeline --------------------------------------------------------------
+
+    async def handle(self, req: HttpRequest) -> HttpResponse:
+        """Answer one request."""
+        started = time.perf_counter()
+        request_id = str(uuid.uuid4())
+        label = "-"
+        route: Route | None = None
+        try:
+            if req.path.startswith(admin.PREFIXES):
+                label = "admin" + req.path
+                return await admin.handle(self, req)
+            route = self.router.route(req)
+            label = f"{route.service}.{route.operation.name}"
+            response = await self._serve(req, route, request_id)
+        except ServiceError as err:
+            response = self._error(route, err, request_id, req)
+        except Exception:
+            log.error("unhandled error in %s:\n%s", label, traceback.format_exc())
+            response = self._error(route, InternalFailure("fogbank failed to process the request"), request_id, req)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+        if self.config.access_log:
+            access_log.info("%s -> %d (%.1f ms)", label, response.status, elapsed_ms)
+        return response
+
+    async def _serve(self, req: HttpRequest, route: Route, request_id: str) -> HttpResponse:
+        protocol = module_for(route.protocol)
+        op = route.operation
+        if route.path and route.path != req.path:
+            req = HttpRequest(req.method, route.path, req.query_string, req.headers, req.body)
+        params = protocol.parse_request(op, req, route.path_params)
+        principal = principals.resolve(route.scope.access_key, self.config, self.store)
+        if self._validate is not None:
+            self._validate(op, params, route.protocol)
+        ctx = Ctx(
+            account=principal.account,
+            region=route.scope.region or self.config.default_region,
+            request_id=request_id,
+            clock=self.clock,
+            store=self.store,
+            blobs=self.blobs,
+            config=self.config,
+            service=route.service,
+            operation=op.name,
+            principal=principal,
+            host=req.host,
+            dispatch=self.dispatch,
+        )
+        result = self._invoke(ctx, params)
+        if inspect.isawaitable(result):
+            result = await result
+        response = protocol.serialize_response(op, result or {}, request_id)
+        _add_request_ids(response, route.service, request_id)
+        return response
+
+    def _error(self, route: Route | None, err: ServiceError, request_id: str, req: HttpRequest) -> HttpResponse:
+        service = route.service if route else _guess_service(req)
+        protocol_name = route.protocol if route else _guess_protocol(service, req)
+        model = service_model(service)
+        try:
+            response = module_for(protocol_name).serialize_error(model, err, request_id, route.operation if route else None)
+        except Exception:
+            log.error("could not serialise %r:\n%s", err, traceback.format_exc())
+            response = HttpResponse(err.status, [("Content-Type", "text/plain")], f"{err.code}: {err.message}".encode())
+        for name, value in err.headers.items():
+            response.set_header(name, value)
+        _add_request_ids(response, service, request_id)
+        return response
+
+    # --- ASGI --------------------------------------------------------------------------------
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        headers: dict[str, str] = {}
+        header_bytes = 0
+        for raw_name, raw_value in scope["headers"]:
+            header_bytes += len(raw_name) + len(raw_value)
+            name = raw_name.decode("latin-1").lower()
+            value = raw_value.decode("latin-1")
+            headers[name] = headers[name] + "," + value if name in headers else value
+        raw_path = scope.get("raw_path") or scope["path"].encode()
+        path = raw_path.decode("latin-1").split("?", 1)[0]
+        chunks: list[bytes] = []
+        size = 0
+        too_big = False
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BUFFERED_BODY:
+                too_big = True
+            elif chunk:
+                chunks.append(chunk)
+            if not message.get("more_body"):
+                break
+        req = HttpRequest(scope["method"], path, scope.get("query_string", b"").decode("latin-1"), headers, b"".join(chunks))
+        if header_bytes > MAX_HEADER_BYTES:
+            response = self._error(None, BadRequest("request headers are too large", code="RequestHeaderSectionTooLarge"), str(uuid.uuid4()), req)
+        elif too_big:
+            response = self._error(None, BadRequest("request body is too large", code="RequestEntityTooLarge", status=413), str(uuid.uuid4()), req)
+        else:
+            response = await self.handle(req)
+        body = response.body if req.method != "HEAD" else b""
+        out_headers = [(k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in response.headers]
+        if response.get_header("content-length") is None:
+            out_headers.append((b"content-length", str(len(response.body)).encode()))
+        await send({"type": "http.response.start", "status": response.status, "headers": out_headers})
+        await send({"type": "http.response.body", "body": body})
+
+    async def _lifespan(self, receive: Any, send: Any) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    def health(self) -> dict[str, Any]:
+        """What ``/_fogbank/health`` reports."""
+        return {
+            "status": "running",
+            "version": __version__,
+            "uptime_seconds": round(time.time() - self.started, 3),
+            "data_dir": None if self.config.in_memory else os.path.abspath(self.config.data_dir),
+            "in_memory": self.config.in_memory,
+            "clock": {"now": self.clock.now(), "offset_seconds": self.clock.offset},
+            "services": {
+                name: "available" if load_provider_exists(name) else "not implemented"
+                for name in self.router.catalog.services
+            },
+        }
+
+
+def load_provider_exists(service: str) -> bool:
+    """Whether fogbank has a provider module for ``service`` (without importing it)."""
+    import importlib.util
+
+    from fogbank.server.providers import package_name
+
+    return importlib.util.find_spec(f"fogbank.services.{package_name(service)}.provider") is not None
+
+
+def _load_validator() -> Any:
+    try:
+        from fogbank.protocol.validate import validate
+    except ImportError:
+        return None
+    return validate
+
+
+def _add_request_ids(response: HttpResponse, service: str, request_id: str) -> None:
+    if service == "s3":
+        response.set_header("x-amz-request-id", request_id.replace("-", "")[:16].upper())
+        response.set_header("x-amz-id-2", base64.b64encode(uuid.uuid4().bytes * 2).decode())
+    if response.get_header("x-amzn-requestid") is None:
+        response.set_header("x-amzn-RequestId", request_id)
+
+
+def _guess_service(req: HttpRequest) -> str:
+    """The service whose error format a request that could not be routed is answered in."""
+    from fogbank.server.routing import signature_scope
+
+    scope = signature_scope(req)
+    if req.headers.get("x-amz-target") or scope.service in ("dynamodb", "kms", "logs"):
+        return "dynamodb"
+    if req.content_type == "application/x-www-form-urlencoded" or "Action" in req.query:
+        return "sts"
+    if scope.service and scope.service != "s3":
+        return "lambda"
+    return "s3"
+
+
+def _guess_protocol(service: str, req: HttpRequest) -> str:
+    return {"dynamodb": "json", "sts": "query", "lambda": "rest-json"}.get(service, "rest-xml")

@@ -1,0 +1,114 @@
+"""Finds the REST operation a request is for, from the model's ``requestUri`` templates.
+
+Each operation's template becomes a path regex (``{Label}`` one segment, ``{Label+}`` greedy)
+plus the query keys it requires (``?uploads``, ``?list-type=2``). Among the operations that
+match a request, the most specific wins: more required query keys, then more literal path
+characters, then required header members present (S3's CopyObject vs PutObject).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import unquote
+
+from botocore.model import OperationModel, ServiceModel
+
+_LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One operation's compiled URI template."""
+
+    operation: str
+    method: str
+    path: re.Pattern[str]
+    labels: tuple[str, ...]
+    query: tuple[tuple[str, str | None], ...]
+    literal_chars: int
+    required_headers: tuple[str, ...]
+
+
+def _compile(op: OperationModel) -> Template:
+    uri = op.http.get("requestUri", "/")
+    path_part, _, query_part = uri.partition("?")
+    pattern, labels, pos, literal = [], [], 0, 0
+    for m in _LABEL.finditer(path_part):
+        text = path_part[pos:m.start()]
+        pattern.append(re.escape(text))
+        literal += len(text)
+        labels.append(m.group(1))
+        pattern.append("(.+)" if m.group(2) else "([^/]+)")
+        pos = m.end()
+    tail = path_part[pos:]
+    literal += len(tail)
+    pattern.append(re.escape(tail))
+    regex = "".join(pattern)
+    if path_part.endswith("/") and path_part != "/":
+        regex += "?"
+    elif not regex.endswith("/"):
+        regex += "/?"  # a trailing slash is tolerated (S3's `/bucket/`)
+    query: list[tuple[str, str | None]] = []
+    for item in filter(None, query_part.split("&")):
+        key, eq, value = item.partition("=")
+        query.append((key, value if eq else None))
+    required_headers = []
+    shape = op.input_shape
+    if shape is not None:
+        for name in shape.required_members:
+            member = shape.members[name]
+            if member.serialization.get("location") == "header":
+                required_headers.append(member.serialization.get("name", name).lower())
+    return Template(
+        operation=op.name,
+        method=op.http.get("method", "POST").upper(),
+        path=re.compile(regex + r"\Z", re.DOTALL),
+        labels=tuple(labels),
+        query=tuple(query),
+        literal_chars=literal,
+        required_headers=tuple(required_headers),
+    )
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """All REST templates of one service, grouped by HTTP method."""
+
+    by_method: dict[str, tuple[Template, ...]]
+
+    def match(
+        self, method: str, raw_path: str, query: dict[str, list[str]], headers: dict[str, str]
+    ) -> tuple[str, dict[str, str]] | None:
+        """The best operation name and its decoded path labels, or None when nothing matches."""
+        method = method.upper()
+        candidates = self.by_method.get(method, ())
+        if method == "HEAD" and not candidates:
+            candidates = self.by_method.get("GET", ())
+        best: tuple[tuple[int, int, int], Template, re.Match[str]] | None = None
+        for t in candidates:
+            m = t.path.match(raw_path)
+            if m is None:
+                continue
+            if not all(k in query and (v is None or v in query[k]) for k, v in t.query):
+                continue
+            headers_ok = all(h in headers for h in t.required_headers)
+            score = (len(t.query), int(headers_ok) * (1 + len(t.required_headers)), t.literal_chars)
+            if best is None or score > best[0]:
+                best = (score, t, m)
+        if best is None:
+            return None
+        _, template, m = best
+        params = {name: unquote(value) for name, value in zip(template.labels, m.groups(), strict=True)}
+        return template.operation, params
+
+
+@lru_cache(maxsize=None)
+def matcher_for(service: ServiceModel) -> Matcher:
+    """The compiled matcher of a REST service (cached per model)."""
+    groups: dict[str, list[Template]] = {}
+    for name in service.operation_names:
+        t = _compile(service.operation_model(name))
+        groups.setdefault(t.method, []).append(t)
+    return Matcher({k: tuple(v) for k, v in groups.items()})

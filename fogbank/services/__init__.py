@@ -1,0 +1,1 @@
+"""Service implementations, one package per AWS service."""

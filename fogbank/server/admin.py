@@ -25,6 +25,11 @@ def _json(status: int, payload: Any) -> HttpResponse:
     return HttpResponse(status, [("Content-Type", "application/json")], json.dumps(payload).encode())
 
 
+def failure(req: HttpRequest) -> HttpResponse:
+    """The answer when an admin endpoint itself failed."""
+    return _json(500, {"error": f"{req.method} {req.path} failed; see fogbank's log"})
+
+
 def _not_found(req: HttpRequest) -> HttpResponse:
     return _json(404, {"error": f"no admin endpoint {req.method} {req.path}"})
 

@@ -128,25 +128,28 @@ class App:
     async def handle(self, req: HttpRequest) -> HttpResponse:
         """Answer one request."""
         started = time.perf_counter()
-        request_id = str(uuid.uuid4())
-        label = "-"
-        route: Route | None = None
-        try:
-            if req.path.startswith(admin.PREFIXES):
-                label = "admin" + req.path
-                return await admin.handle(self, req)
-            route = self.router.route(req)
-            label = f"{route.service}.{route.operation.name}"
-            response = await self._serve(req, route, request_id)
-        except ServiceError as err:
-            response = self._error(route, err, request_id, req)
-        except Exception:
-            log.error("unhandled error in %s:\n%s", label, traceback.format_exc())
-            response = self._error(route, InternalFailure("fogbank failed to process the request"), request_id, req)
-        finally:
-            elapsed_ms = (time.perf_counter() - started) * 1000
+        if req.path.startswith(admin.PREFIXES):
+            label = "admin " + req.path
+            try:
+                response = await admin.handle(self, req)
+            except Exception:
+                log.error("admin endpoint failed:\n%s", traceback.format_exc())
+                response = admin.failure(req)
+        else:
+            request_id = str(uuid.uuid4())
+            label = "-"
+            route: Route | None = None
+            try:
+                route = self.router.route(req)
+                label = f"{route.service}.{route.operation.name}"
+                response = await self._serve(req, route, request_id)
+            except ServiceError as err:
+                response = self._error(route, err, request_id, req)
+            except Exception:
+                log.error("unhandled error in %s:\n%s", label, traceback.format_exc())
+                response = self._error(route, InternalFailure("fogbank failed to process the request"), request_id, req)
         if self.config.access_log:
-            access_log.info("%s -> %d (%.1f ms)", label, response.status, elapsed_ms)
+            access_log.info("%s -> %d (%.1f ms)", label, response.status, (time.perf_counter() - started) * 1000)
         return response
 
     async def _serve(self, req: HttpRequest, route: Route, request_id: str) -> HttpResponse:
@@ -271,7 +274,10 @@ def load_provider_exists(service: str) -> bool:
 
     from fogbank.server.providers import package_name
 
-    return importlib.util.find_spec(f"fogbank.services.{package_name(service)}.provider") is not None
+    try:
+        return importlib.util.find_spec(f"fogbank.services.{package_name(service)}.provider") is not None
+    except ModuleNotFoundError:
+        return False
 
 
 def _load_validator() -> Any:

@@ -3,14 +3,15 @@
 Each operation's template becomes a path regex (``{Label}`` one segment, ``{Label+}`` greedy)
 plus the query keys it requires (``?uploads``, ``?list-type=2``). Among the operations that
 match a request, the most specific wins: more required query keys, then more literal path
-characters, then required header members present (S3's CopyObject vs PutObject).
+characters, then required header and query members present (S3's CopyObject vs PutObject,
+UploadPart vs PutObject).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from urllib.parse import unquote
 
 from botocore.model import OperationModel, ServiceModel
@@ -29,6 +30,7 @@ class Template:
     query: tuple[tuple[str, str | None], ...]
     literal_chars: int
     required_headers: tuple[str, ...]
+    required_query: tuple[str, ...]
 
 
 def _compile(op: OperationModel) -> Template:
@@ -54,13 +56,17 @@ def _compile(op: OperationModel) -> Template:
     for item in filter(None, query_part.split("&")):
         key, eq, value = item.partition("=")
         query.append((key, value if eq else None))
-    required_headers = []
+    required_headers: list[str] = []
+    required_query: list[str] = []
     shape = op.input_shape
     if shape is not None:
         for name in shape.required_members:
             member = shape.members[name]
-            if member.serialization.get("location") == "header":
+            location = member.serialization.get("location")
+            if location == "header":
                 required_headers.append(member.serialization.get("name", name).lower())
+            elif location == "querystring":
+                required_query.append(member.serialization.get("name", name))
     return Template(
         operation=op.name,
         method=op.http.get("method", "POST").upper(),
@@ -69,6 +75,7 @@ def _compile(op: OperationModel) -> Template:
         query=tuple(query),
         literal_chars=literal,
         required_headers=tuple(required_headers),
+        required_query=tuple(required_query),
     )
 
 
@@ -93,8 +100,9 @@ class Matcher:
                 continue
             if not all(k in query and (v is None or v in query[k]) for k, v in t.query):
                 continue
-            headers_ok = all(h in headers for h in t.required_headers)
-            score = (len(t.query), int(headers_ok) * (1 + len(t.required_headers)), t.literal_chars)
+            required_ok = all(h in headers for h in t.required_headers) and all(q in query for q in t.required_query)
+            required = len(t.required_headers) + len(t.required_query)
+            score = (len(t.query), int(required_ok) * (1 + required), t.literal_chars)
             if best is None or score > best[0]:
                 best = (score, t, m)
         if best is None:
@@ -104,7 +112,7 @@ class Matcher:
         return template.operation, params
 
 
-@lru_cache(maxsize=None)
+@cache
 def matcher_for(service: ServiceModel) -> Matcher:
     """The compiled matcher of a REST service (cached per model)."""
     groups: dict[str, list[Template]] = {}

@@ -6,7 +6,7 @@ catalog (``catalog.py``) keeps the few facts routing needs in a cache file inste
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
@@ -26,20 +26,20 @@ def _loader() -> Loader:
     return Loader()
 
 
-@lru_cache(maxsize=None)
+@cache
 def service_model(name: str) -> ServiceModel:
     """botocore's model of service ``name`` (e.g. ``"sqs"``), loaded once."""
     data = _loader().load_service_model(name, "service-2")
     return ServiceModel(data, service_name=name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def operation_model(service: str, operation: str) -> OperationModel:
     """The model of one operation, e.g. ``operation_model("sts", "GetCallerIdentity")``."""
     return service_model(service).operation_model(operation)
 
 
-@lru_cache(maxsize=None)
+@cache
 def paginators(service: str) -> dict:
     """The service's ``paginators-1.json`` (``{}`` when it has none)."""
     try:

@@ -1,0 +1,581 @@
+"""Shape-driven codec shared by the XML-family protocols (query, ec2, rest-xml).
+
+Three jobs, each walking a botocore shape:
+
+* ``write_xml`` renders a value as XML text (responses and errors of all three protocols);
+* ``parse_xml`` / ``read_xml`` turn an XML body into a value (rest-xml request bodies);
+* ``read_params`` turns flat query parameters (``Tags.member.1.Key=...``) into a value
+  (query and ec2 requests; ``ec2=True`` selects EC2's naming and list rules).
+
+Input that does not fit its shape raises ``WireError``; each protocol turns that into its own
+AWS error code. Per-shape facts are computed once and cached on the shape object's identity.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+from functools import lru_cache
+from typing import Any
+from xml.parsers import expat
+
+from botocore.model import Shape
+
+_INTEGERS = frozenset({"integer", "long", "short", "byte"})
+_FLOATS = frozenset({"float", "double"})
+_INT_RE = re.compile(r"[+-]?[0-9]+")
+_NUMBER_RE = re.compile(r"[+-]?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")
+# Members bound to other parts of an HTTP message never appear in the XML body.
+_NON_BODY_LOCATIONS = frozenset({"header", "headers", "uri", "querystring", "statusCode"})
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#xD;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#xD;",
+                               "\n": "&#xA;", "\t": "&#x9;"})
+
+
+class WireError(ValueError):
+    """A request value that does not fit its shape (wrong type, bad encoding, bad XML)."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+
+# ---------------------------------------------------------------------------------------------
+# Scalars
+# ---------------------------------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """``text`` escaped for XML character data."""
+    return text.translate(_ESCAPES)
+
+
+def escape_attr(text: str) -> str:
+    """``text`` escaped for a double-quoted XML attribute value."""
+    return text.translate(_ATTR_ESCAPES)
+
+
+def to_datetime(value: Any) -> datetime:
+    """``value`` (datetime, epoch seconds or ISO 8601 text) as an aware UTC datetime."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    return parse_timestamp(str(value))
+
+
+def format_timestamp(value: Any, fmt: str | None = None, *, millis: bool = False) -> str:
+    """A timestamp as AWS writes it: ISO 8601 (default), ``unixTimestamp`` or ``rfc822``.
+
+    ISO 8601 carries milliseconds when ``millis`` is set or when the value has a fraction.
+    """
+    dt = to_datetime(value)
+    if fmt is not None:
+        fmt = fmt.lower()
+        if fmt == "unixtimestamp":
+            seconds = dt.timestamp()
+            return str(int(seconds)) if seconds == int(seconds) else f"{seconds:.3f}"
+        if fmt == "rfc822":
+            return format_datetime(dt.replace(microsecond=0), usegmt=True)
+    if millis or dt.microsecond:
+        return f"{dt:%Y-%m-%dT%H:%M:%S}.{dt.microsecond // 1000:03d}Z"
+    return f"{dt:%Y-%m-%dT%H:%M:%S}Z"
+
+
+def parse_timestamp(text: str, fmt: str | None = None) -> datetime:
+    """An aware UTC datetime from any of the forms AWS clients send (ISO 8601, epoch, RFC 822)."""
+    text = text.strip()
+    try:
+        if _NUMBER_RE.fullmatch(text):
+            return datetime.fromtimestamp(float(text), UTC)
+        if text[:1].isalpha():
+            dt = parsedate_to_datetime(text)
+        else:
+            dt = datetime.fromisoformat(text)
+    except (ValueError, TypeError, OverflowError, OSError, IndexError) as exc:
+        raise WireError(f"'{text}' is not a valid timestamp") from exc
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def format_float(value: float) -> str:
+    """A float as text that every AWS SDK reads back (``NaN``/``Infinity`` included)."""
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return repr(value)
+    return str(value)
+
+
+def format_scalar(shape: Shape, value: Any, *, millis: bool = False) -> str:
+    """A scalar value of ``shape`` as text (not yet XML-escaped)."""
+    t = shape.type_name
+    if t == "string":
+        return value if isinstance(value, str) else str(value)
+    if t == "boolean":
+        return "true" if value else "false"
+    if t in _INTEGERS:
+        return str(int(value))
+    if t in _FLOATS:
+        return format_float(float(value))
+    if t == "timestamp":
+        return format_timestamp(value, shape.serialization.get("timestampFormat"), millis=millis)
+    if t == "blob":
+        if isinstance(value, str):
+            value = value.encode("utf-8")
+        elif not isinstance(value, bytes | bytearray):
+            value = value.read()
+        return base64.b64encode(value).decode("ascii")
+    return str(value)
+
+
+def parse_scalar(shape: Shape, text: str, path: str) -> Any:
+    """Text from the wire as a value of scalar ``shape``; ``WireError`` if it does not fit."""
+    t = shape.type_name
+    if t == "string" or t == "character":
+        return text
+    if t in _INTEGERS:
+        stripped = text.strip()
+        if not _INT_RE.fullmatch(stripped):
+            raise WireError(f"Value '{text}' for parameter {path} is invalid: not an integer", path)
+        return int(stripped)
+    if t in _FLOATS:
+        try:
+            return float(text)
+        except ValueError:
+            raise WireError(f"Value '{text}' for parameter {path} is invalid: not a number", path) from None
+    if t == "boolean":
+        low = text.strip().lower()
+        if low == "true":
+            return True
+        if low == "false":
+            return False
+        raise WireError(f"Value '{text}' for parameter {path} is invalid: not a boolean", path)
+    if t == "timestamp":
+        try:
+            return parse_timestamp(text, shape.serialization.get("timestampFormat"))
+        except WireError:
+            raise WireError(f"Value '{text}' for parameter {path} is invalid: not a timestamp", path) from None
+    if t == "blob":
+        try:
+            return base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise WireError(f"Value for parameter {path} is invalid: not base64", path) from None
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-shape plans
+# ---------------------------------------------------------------------------------------------
+
+
+def member_tag(shape: Shape, name: str) -> str:
+    """The XML element (or query key) name of a structure member, as botocore resolves it.
+
+    A flattened list whose member has a ``locationName`` takes that name; otherwise the
+    member's own ``locationName``, else its name in the structure.
+    """
+    ser = shape.serialization
+    if shape.type_name == "list" and ser.get("flattened"):
+        inner = shape.member.serialization.get("name")
+        if inner is not None:
+            return inner
+    return ser.get("name", name)
+
+
+@lru_cache(maxsize=8192)
+def _struct_plan(shape: Shape) -> tuple[tuple[tuple[str, str, Shape], ...], tuple[tuple[str, str], ...], str]:
+    """(body elements as (name, tag, shape), attributes as (name, attr name), namespace decl)."""
+    elements = []
+    attributes = []
+    for name, mshape in shape.members.items():
+        ser = mshape.serialization
+        if ser.get("location") in _NON_BODY_LOCATIONS:
+            continue
+        if ser.get("xmlAttribute"):
+            attributes.append((name, ser.get("name", name)))
+        else:
+            elements.append((name, member_tag(mshape, name), mshape))
+    return tuple(elements), tuple(attributes), namespace_decl(shape)
+
+
+def namespace_decl(shape: Shape) -> str:
+    """The ``xmlns`` attribute text (leading space included) a shape's xmlNamespace asks for."""
+    ns = shape.serialization.get("xmlNamespace")
+    if not ns:
+        return ""
+    if isinstance(ns, str):
+        return f' xmlns="{escape_attr(ns)}"'
+    uri = escape_attr(ns.get("uri", ""))
+    prefix = ns.get("prefix")
+    return f' xmlns:{prefix}="{uri}"' if prefix else f' xmlns="{uri}"'
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing XML
+# ---------------------------------------------------------------------------------------------
+
+
+class XmlWriter:
+    """Renders values of botocore shapes into a list of text parts.
+
+    ``millis`` forces millisecond precision on ISO 8601 timestamps (S3 and EC2 always show it).
+    """
+
+    __slots__ = ("parts", "millis")
+
+    def __init__(self, *, millis: bool = False) -> None:
+        self.parts: list[str] = []
+        self.millis = millis
+
+    def text(self) -> str:
+        """Everything written so far."""
+        return "".join(self.parts)
+
+    def raw(self, text: str) -> None:
+        """Append markup as is."""
+        self.parts.append(text)
+
+    def element(self, tag: str, text: str) -> None:
+        """Append ``<tag>text</tag>`` with the text escaped."""
+        self.parts.append(f"<{tag}>{text.translate(_ESCAPES)}</{tag}>")
+
+    def value(self, shape: Shape, value: Any, tag: str, extra_attrs: str = "") -> None:
+        """Append ``value`` of ``shape`` as the element ``tag`` (a flattened list/map as its items)."""
+        t = shape.type_name
+        if t == "structure":
+            self.structure(shape, value, tag, extra_attrs)
+        elif t == "list":
+            self._list(shape, value, tag)
+        elif t == "map":
+            self._map(shape, value, tag)
+        else:
+            text = format_scalar(shape, value, millis=self.millis).translate(_ESCAPES)
+            self.parts.append(f"<{tag}{extra_attrs}>{text}</{tag}>")
+
+    def structure(self, shape: Shape, value: Mapping[str, Any], tag: str, extra_attrs: str = "") -> None:
+        """Append a structure as ``<tag>`` with its members (xmlAttribute members as attributes)."""
+        elements, attributes, ns = _struct_plan(shape)
+        attrs = ns + extra_attrs
+        for name, attr in attributes:
+            v = value.get(name)
+            if v is not None:
+                attrs += f' {attr}="{escape_attr(format_scalar(shape.members[name], v))}"'
+        parts = self.parts
+        parts.append(f"<{tag}{attrs}>")
+        self.members(elements, value)
+        parts.append(f"</{tag}>")
+
+    def members(self, elements: tuple[tuple[str, str, Shape], ...], value: Mapping[str, Any]) -> None:
+        """Append the body members of a structure value, without an enclosing element."""
+        parts = self.parts
+        millis = self.millis
+        for name, tag, mshape in elements:
+            v = value.get(name)
+            if v is None:
+                continue
+            t = mshape.type_name
+            if t == "string":
+                parts.append(f"<{tag}>{v.translate(_ESCAPES) if isinstance(v, str) else escape(str(v))}</{tag}>")
+            elif t == "structure":
+                self.structure(mshape, v, tag)
+            elif t == "list":
+                self._list(mshape, v, tag)
+            elif t == "map":
+                self._map(mshape, v, tag)
+            else:
+                text = format_scalar(mshape, v, millis=millis).translate(_ESCAPES)
+                parts.append(f"<{tag}>{text}</{tag}>")
+
+    def body_members(self, shape: Shape, value: Mapping[str, Any]) -> None:
+        """Append the body members of structure ``shape`` with no enclosing element."""
+        self.members(_struct_plan(shape)[0], value)
+
+    def _list(self, shape: Shape, value: Any, tag: str) -> None:
+        member = shape.member
+        if shape.serialization.get("flattened"):
+            for item in value:
+                if item is not None:
+                    self.value(member, item, tag)
+            return
+        inner = member.serialization.get("name", "member")
+        self.parts.append(f"<{tag}>")
+        for item in value:
+            if item is not None:
+                self.value(member, item, inner)
+        self.parts.append(f"</{tag}>")
+
+    def _map(self, shape: Shape, value: Mapping[Any, Any], tag: str) -> None:
+        kshape, vshape = shape.key, shape.value
+        ktag = kshape.serialization.get("name") or "key"
+        vtag = vshape.serialization.get("name") or "value"
+        flattened = shape.serialization.get("flattened")
+        parts = self.parts
+        if not flattened:
+            parts.append(f"<{tag}>")
+        entry = tag if flattened else "entry"
+        for k, v in value.items():
+            parts.append(f"<{entry}>")
+            self.value(kshape, k, ktag)
+            if v is not None:
+                self.value(vshape, v, vtag)
+            parts.append(f"</{entry}>")
+        if not flattened:
+            parts.append(f"</{tag}>")
+
+
+def write_xml(shape: Shape, value: Mapping[str, Any], tag: str, *, millis: bool = False,
+              extra_attrs: str = "") -> str:
+    """``value`` of ``shape`` as one XML element named ``tag`` (no XML declaration)."""
+    w = XmlWriter(millis=millis)
+    w.value(shape, value, tag, extra_attrs)
+    return w.text()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading XML
+# ---------------------------------------------------------------------------------------------
+
+
+class Node:
+    """One parsed XML element: local tag name, raw attributes, children and text."""
+
+    __slots__ = ("tag", "attrs", "children", "text")
+
+    def __init__(self, tag: str, attrs: dict[str, str]) -> None:
+        self.tag = tag
+        self.attrs = attrs
+        self.children: list[Node] = []
+        self.text = ""
+
+
+def _refuse_dtd(*_args: Any) -> None:
+    raise WireError("DOCTYPE and entity declarations are not allowed")
+
+
+def parse_xml(data: bytes) -> Node:
+    """Parse an XML document into ``Node``s; ``WireError`` if it is not well-formed XML.
+
+    Document type declarations are refused outright, so no entity can ever be expanded.
+    Element names lose their namespace prefix; attribute names keep theirs (``xsi:type``).
+    """
+    parser = expat.ParserCreate("utf-8")
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.buffer_text = True
+    stack: list[Node] = []
+    texts: list[list[str]] = []
+    root: list[Node] = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        node = Node(tag.rpartition(":")[2], attrs)
+        if stack:
+            stack[-1].children.append(node)
+        else:
+            root.append(node)
+        stack.append(node)
+        texts.append([])
+
+    def end(_tag: str) -> None:
+        stack.pop().text = "".join(texts.pop())
+
+    def chars(data: str) -> None:
+        if texts:
+            texts[-1].append(data)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        raise WireError(f"The XML you provided was not well-formed: {exc}") from None
+    if not root:
+        raise WireError("The XML you provided was empty")
+    return root[0]
+
+
+def read_xml(shape: Shape, node: Node, path: str = "") -> Any:
+    """The value of ``shape`` held by ``node`` (the element that stands for it)."""
+    t = shape.type_name
+    if t == "structure":
+        return _read_struct(shape, node, path)
+    if t == "list":
+        member = shape.member
+        return [read_xml(member, child, f"{path}[{i}]") for i, child in enumerate(node.children)]
+    if t == "map":
+        return _read_map_entries(shape, node.children, path)
+    return parse_scalar(shape, node.text, path or shape.name)
+
+
+def _read_struct(shape: Shape, node: Node, path: str) -> dict[str, Any]:
+    by_tag: dict[str, list[Node]] = {}
+    for child in node.children:
+        by_tag.setdefault(child.tag, []).append(child)
+    elements, attributes, _ns = _struct_plan(shape)
+    out: dict[str, Any] = {}
+    for name, tag, mshape in elements:
+        found = by_tag.get(tag)
+        if not found:
+            continue
+        mpath = f"{path}.{name}" if path else name
+        ser = mshape.serialization
+        if mshape.type_name == "list" and ser.get("flattened"):
+            out[name] = [read_xml(mshape.member, n, f"{mpath}[{i}]") for i, n in enumerate(found)]
+        elif mshape.type_name == "map" and ser.get("flattened"):
+            out[name] = _read_map_entries(mshape, found, mpath)
+        else:
+            out[name] = read_xml(mshape, found[0], mpath)
+    for name, attr in attributes:
+        if attr in node.attrs:
+            out[name] = parse_scalar(shape.members[name], node.attrs[attr], name)
+    return out
+
+
+def _read_map_entries(shape: Shape, entries: list[Node], path: str) -> dict[str, Any]:
+    kshape, vshape = shape.key, shape.value
+    ktag = kshape.serialization.get("name") or "key"
+    vtag = vshape.serialization.get("name") or "value"
+    out: dict[str, Any] = {}
+    for entry in entries:
+        key: Any = None
+        val: Any = None
+        for part in entry.children:
+            if part.tag == ktag:
+                key = parse_scalar(kshape, part.text, path)
+            elif part.tag == vtag:
+                val = read_xml(vshape, part, f"{path}.{part.text[:20]}")
+        if key is not None:
+            out[key] = val
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading flat query parameters
+# ---------------------------------------------------------------------------------------------
+
+
+class ParamTree(dict):
+    """Query parameters split on '.' into nested dicts; ``value`` is the text at this node."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.value: str | None = None
+
+
+def param_tree(params: Mapping[str, str]) -> ParamTree:
+    """Nest ``{"A.member.1.B": "x"}`` as ``{"A": {"member": {"1": {"B": "x"}}}}`` (as ``ParamTree``)."""
+    root = ParamTree()
+    for key, value in params.items():
+        node = root
+        for part in key.split("."):
+            child = node.get(part)
+            if child is None:
+                child = node[part] = ParamTree()
+            node = child
+        node.value = value
+    return root
+
+
+def _numbered(node: ParamTree) -> list[ParamTree]:
+    """The children ``1``, ``2``, ... of ``node`` in numeric order (gaps closed)."""
+    items = sorted(((int(k), child) for k, child in node.items() if k.isdigit()), key=lambda kv: kv[0])
+    return [child for _, child in items]
+
+
+def ec2_name(shape: Shape, name: str) -> str:
+    """EC2's query key for a member: ``queryName``, else ``locationName`` capitalised, else name."""
+    ser = shape.serialization
+    q = ser.get("queryName")
+    if q is not None:
+        return q
+    loc = ser.get("name")
+    if loc:
+        return loc[0].upper() + loc[1:]
+    return name
+
+
+@lru_cache(maxsize=8192)
+def _param_plan(shape: Shape, ec2: bool) -> tuple[tuple[str, str, Shape], ...]:
+    """(name, query key, shape) of a structure's members for the query or ec2 protocol."""
+    namer: Callable[[Shape, str], str] = ec2_name if ec2 else member_tag
+    return tuple((name, namer(mshape, name), mshape) for name, mshape in shape.members.items())
+
+
+def read_params(shape: Shape, node: ParamTree, *, ec2: bool = False, path: str = "") -> dict[str, Any]:
+    """The structure of ``shape`` held by ``node`` (from ``param_tree``)."""
+    out: dict[str, Any] = {}
+    for name, key, mshape in _param_plan(shape, ec2):
+        child = node.get(key)
+        if child is None:
+            continue
+        mpath = f"{path}.{name}" if path else name
+        value = _read_param_value(mshape, child, ec2, mpath)
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def _read_param_value(shape: Shape, node: ParamTree, ec2: bool, path: str) -> Any:
+    t = shape.type_name
+    if t == "structure":
+        if not node and node.value is not None:
+            return None if node.value == "" else _not_a(path, "structure")
+        return read_params(shape, node, ec2=ec2, path=path)
+    if t == "list":
+        return _read_param_list(shape, node, ec2, path)
+    if t == "map":
+        return _read_param_map(shape, node, ec2, path)
+    if node.value is None:
+        return None
+    return parse_scalar(shape, node.value, path)
+
+
+def _not_a(path: str, kind: str) -> Any:
+    raise WireError(f"Value for parameter {path} is invalid: expected a {kind}", path)
+
+
+def _read_param_list(shape: Shape, node: ParamTree, ec2: bool, path: str) -> list[Any] | None:
+    member = shape.member
+    if ec2 or shape.serialization.get("flattened"):
+        items_node = node
+    else:
+        items_node = node.get(member.serialization.get("name", "member"))
+        if items_node is None:
+            # "Name=" with no members is how query clients send an empty list.
+            return [] if node.value is not None else None
+    return [
+        _read_param_value(member, item, ec2, f"{path}.{i}")
+        for i, item in enumerate(_numbered(items_node), 1)
+    ]
+
+
+def _read_param_map(shape: Shape, node: ParamTree, ec2: bool, path: str) -> dict[str, Any] | None:
+    kshape, vshape = shape.key, shape.value
+    ktag = kshape.serialization.get("name") or "key"
+    vtag = vshape.serialization.get("name") or "value"
+    if shape.serialization.get("flattened"):
+        entries_node = node
+    else:
+        entries_node = node.get("entry")
+        if entries_node is None:
+            return {} if node.value is not None else None
+    out: dict[str, Any] = {}
+    for entry in _numbered(entries_node):
+        knode = entry.get(ktag)
+        if knode is None or knode.value is None:
+            continue
+        key = parse_scalar(kshape, knode.value, path)
+        vnode = entry.get(vtag)
+        out[key] = None if vnode is None else _read_param_value(vshape, vnode, ec2, f"{path}.{key}")
+    return out

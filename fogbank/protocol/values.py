@@ -95,7 +95,8 @@ def _parse_rfc822(text: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def _as_utc(value: Any) -> datetime:
+def as_utc(value: Any) -> datetime:
+    """An aware UTC datetime from a datetime (naive means UTC), epoch seconds or timestamp text."""
     if isinstance(value, datetime):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
@@ -110,7 +111,7 @@ def format_timestamp(value: Any, fmt: str) -> str | int | float:
     Epoch seconds are an int when whole, else a float; ISO 8601 carries milliseconds, or
     microseconds when the value has them, so nothing is lost on the way out.
     """
-    dt = _as_utc(value)
+    dt = as_utc(value)
     if fmt == UNIX:
         seconds = calendar.timegm(dt.utctimetuple())
         if dt.microsecond:

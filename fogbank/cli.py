@@ -12,6 +12,7 @@ import errno
 import json
 import logging
 import os
+import signal
 import socket
 import sys
 import urllib.error
@@ -115,6 +116,10 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> int:
         app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=10,
         http=_http_impl(), loop=_loop_impl(),
     ))
+    # uvicorn re-raises the stop signal once it has shut down gracefully; with these no-op
+    # handlers restored under it, a clean stop by Ctrl-C or SIGTERM exits 0 after the store closes.
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, _ignore_signal)
     try:
         server.run(sockets=[sock])
     finally:
@@ -123,6 +128,10 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> int:
         if callable(close):
             close()
     return EXIT_OK
+
+
+def _ignore_signal(signum: int, frame: Any) -> None:
+    """A signal handler that does nothing (see cmd_serve)."""
 
 
 def _bind(host: str, port: int) -> socket.socket:

@@ -38,7 +38,7 @@ def _error_shapes(service: Any) -> tuple[dict[str, Any], dict[str, str]]:
         by_name[shape.name] = shape
         code = shape.metadata.get("error", {}).get("code") or extra.get(shape.name)
         if code and code != shape.name:
-            by_query_code[code] = shape.name
+            by_query_code.setdefault(code, shape.name)
     return by_name, by_query_code
 
 
@@ -70,7 +70,7 @@ def error_type_and_query_code(service: Any, error: ServiceError) -> tuple[str, s
     if "awsQueryCompatible" not in service.metadata:
         return code, None
     by_name, by_query_code = _error_shapes(service)
-    name = by_query_code.get(code, code)
+    name = code if code in by_name else by_query_code.get(code, code)
     query_code = getattr(error, "query_code", None)
     if not query_code:
         shape = by_name.get(name)

@@ -4,6 +4,7 @@ serialize_error (see ``base.py``), all driven by botocore's service models."""
 from __future__ import annotations
 
 import importlib
+from functools import cache
 from types import ModuleType
 
 # botocore's protocol names -> the module that speaks it.
@@ -17,6 +18,7 @@ MODULES = {
 }
 
 
+@cache
 def module_for(protocol: str) -> ModuleType:
     """The module that parses and serialises ``protocol`` (a botocore protocol name)."""
     return importlib.import_module(MODULES[protocol])

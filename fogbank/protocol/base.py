@@ -38,6 +38,16 @@ class HttpRequest:
         """The query string as a multi-dict, blank values kept."""
         return parse_qs(self.query_string, keep_blank_values=True)
 
+    @cached_property
+    def form(self) -> dict[str, list[str]]:
+        """Query-string parameters plus a form-encoded body's (parsed once, shared by routing and
+        the query protocols). Raises UnicodeDecodeError for a body that is not UTF-8."""
+        params = dict(self.query)
+        if self.body and self.content_type == "application/x-www-form-urlencoded":
+            for key, values in parse_qs(self.body.decode("utf-8"), keep_blank_values=True).items():
+                params.setdefault(key, []).extend(values)
+        return params
+
     @property
     def host(self) -> str:
         return self.headers.get("host", "")

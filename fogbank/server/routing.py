@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs
 
 from botocore.model import OperationModel
 
@@ -93,7 +92,7 @@ class Router:
         target = headers.get("x-amz-target")
         if target and req.method == "POST":
             return self._json(req, target, scope)
-        if self._is_query(req):
+        if self._is_query(req, scope):
             return self._query(req, scope)
         return self._rest(req, scope)
 
@@ -115,22 +114,19 @@ class Router:
             raise NoRoute(f"unknown X-Amz-Target {target!r}")
         return Route(service, "json", self._operation(service, op_name), {}, scope)
 
-    def _is_query(self, req: HttpRequest) -> bool:
-        if req.method == "POST" and req.content_type == _FORM and not self._s3_like(req):
-            return True
-        return req.method == "GET" and "Action" in req.query and not self._s3_like(req)
+    def _is_query(self, req: HttpRequest, scope: Scope) -> bool:
+        if req.method == "POST" and req.content_type == _FORM:
+            return not self._s3_like(req, scope)
+        return req.method == "GET" and "Action" in req.query and not self._s3_like(req, scope)
 
-    def _s3_like(self, req: HttpRequest) -> bool:
-        host = req.host.split(":", 1)[0]
-        return bool(_S3_VHOST.match(host)) or signature_scope(req).service == "s3"
+    def _s3_like(self, req: HttpRequest, scope: Scope) -> bool:
+        return scope.service == "s3" or bool(_S3_VHOST.match(req.host.split(":", 1)[0]))
 
     def _query(self, req: HttpRequest, scope: Scope) -> Route:
-        params = dict(req.query)
-        if req.method == "POST":
-            try:
-                params.update(parse_qs(req.body.decode("utf-8"), keep_blank_values=True))
-            except UnicodeDecodeError:
-                raise NoRoute("the form body is not valid UTF-8", code="MalformedQueryString") from None
+        try:
+            params = req.form
+        except UnicodeDecodeError:
+            raise NoRoute("the form body is not valid UTF-8", code="MalformedQueryString") from None
         action = (params.get("Action") or [""])[0]
         version = (params.get("Version") or [""])[0]
         if not action:

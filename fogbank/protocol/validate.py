@@ -29,7 +29,8 @@ written as Java's ``toString`` would (lists ``[a, b]``, maps ``{k=v}``, blobs
 (``Value at 'password' ...``), the form Cognito and others answer with.
 
 A template (EC2, SQS-over-query, SNS, S3) reports only the first problem, with ``{name}``
-(member name as in the model), ``{path}`` (lower-camel path), ``{value}`` and ``{constraint}``.
+(the member's name on the wire: EC2's query name, S3's header or query key), ``{path}``
+(lower-camel path), ``{value}`` and ``{constraint}``.
 
 botocore's patterns are Java regexes that Python cannot always read, and AWS does not enforce
 every modelled pattern, so only shapes listed under ``patterns`` are checked; a pattern Python
@@ -154,7 +155,7 @@ def _operation_check(op: OperationModel, family: str) -> Check | None:
     shape = op.input_shape
     if shape is None:
         return None
-    return _Compiler(_settings(op.service_model.service_name, family)).compile(shape)
+    return _Compiler(_settings(op.service_model.service_name, family), family).compile(shape)
 
 
 # -- messages ---------------------------------------------------------------------------------
@@ -249,8 +250,9 @@ def _bound(n: Any) -> str:
 class _Compiler:
     """Turns shapes into checks for one service's settings; lives for one compilation."""
 
-    def __init__(self, cfg: dict[str, Any]) -> None:
+    def __init__(self, cfg: dict[str, Any], family: str) -> None:
         self.cfg = cfg
+        self.family = family
         self.patterns: dict[str, str | None] = cfg.get("patterns", {})
         self.skip_enum = frozenset(cfg.get("skip_enum", ()))
         # shape name -> compiled check; a list cell while that shape is being compiled
@@ -321,14 +323,15 @@ class _Compiler:
 
     def _structure(self, shape: Shape) -> Check | None:
         required = set(shape.required_members) if self.cfg.get("required") else set()
-        plan: list[tuple[str, str, bool, bool, Check | None]] = []
+        plan: list[tuple[str, str, str, bool, bool, Check | None]] = []
         for name, member in shape.members.items():
             child = self.compile(member)
             is_required = name in required
             if child is None and not is_required:
                 continue
             sensitive = member.type_name == "string" and bool(member.metadata.get("sensitive"))
-            plan.append((name, _lower_camel(name), is_required, sensitive, child))
+            wire = _wire_name(name, member, self.family)
+            plan.append((name, wire, _lower_camel(name), is_required, sensitive, child))
         if not plan:
             return None
         members = tuple(plan)
@@ -336,15 +339,15 @@ class _Compiler:
         def check_structure(value: Any, path: str, _name: str, out: list[Violation]) -> None:
             if not isinstance(value, dict):
                 return
-            for name, camel, is_required, sensitive, child in members:
+            for name, wire, camel, is_required, sensitive, child in members:
                 v = value.get(name)
                 if v is None:
                     if is_required:
-                        out.append(Violation("missing", f"{path}.{camel}" if path else camel, name, None,
+                        out.append(Violation("missing", f"{path}.{camel}" if path else camel, wire, None,
                                              "Member must not be null", sensitive))
                     continue
                 if child is not None:
-                    child(v, f"{path}.{camel}" if path else camel, name, out)
+                    child(v, f"{path}.{camel}" if path else camel, wire, out)
 
         return check_structure
 
@@ -400,6 +403,19 @@ class _Compiler:
                         nested(v, f"{path}.{k}", name, out)
 
         return check_map
+
+
+def _wire_name(name: str, member: Shape, family: str) -> str:
+    """The member's name as the client sent it, which template messages quote."""
+    ser = member.serialization
+    if family == "ec2":
+        if "queryName" in ser:
+            return ser["queryName"]
+        located = ser.get("name")
+        return located[:1].upper() + located[1:] if located else name
+    if family in ("query", "rest-xml", "rest-json"):
+        return ser.get("name", name)
+    return name
 
 
 def _is_number(v: Any) -> bool:

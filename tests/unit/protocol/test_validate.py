@@ -196,3 +196,11 @@ def test_every_operation_of_every_service_validates_empty_and_junk_input() -> No
             except ServiceError as err:
                 assert isinstance(err, InvalidInput) and 400 <= err.status < 500
                 assert err.message
+
+
+def test_template_messages_quote_the_wire_name() -> None:
+    # EC2 lists go on the wire under their query name: Tags -> Tag.N.
+    err = fails("ec2", "CreateTags", {"Resources": ["i-1"]})
+    assert err.message == "The request must contain the parameter Tag"
+    err = fails("ec2", "DeleteVpc", {})
+    assert err.message == "The request must contain the parameter VpcId"

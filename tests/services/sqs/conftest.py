@@ -1,0 +1,13 @@
+"""Fixtures for the SQS service tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+
+@pytest.fixture
+def sqs(aws: Any) -> Any:
+    """An SQS client on fogbank (us-east-1, the default account)."""
+    return aws("sqs")

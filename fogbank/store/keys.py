@@ -25,6 +25,7 @@ Layout (one tag byte per element, every tag below 0xFF):
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
@@ -42,23 +43,77 @@ END = 0x00
 _INVERT = bytes(255 - i for i in range(256))
 _NUL = b"\x00"
 _ESCAPED_NUL = b"\x00\xff"
+_STR_TAG = bytes([STR])
 
 
 def encode(key: tuple) -> bytes:
     """Encode a key tuple into bytes whose order is the tuple order."""
     if type(key) is not tuple:
         raise TypeError(f"a store key is a tuple, not {type(key).__name__}")
-    out = bytearray()
-    _encode_into(out, key)
-    return bytes(out)
+    # the hot path: one list of parts, few bytecodes per str or int element
+    parts: list[bytes] = []
+    add = parts.append
+    for item in key:
+        kind = type(item)
+        if kind is str:
+            try:
+                data = item.encode()
+            except UnicodeEncodeError:
+                data = item.encode("utf-8", "surrogatepass")
+            if b"\x00" in data:
+                data = data.replace(_NUL, _ESCAPED_NUL)
+            add(_STR_TAG)
+            add(data)
+            add(_NUL)
+        elif kind is int:
+            add(_int_bytes(item))
+        else:
+            out = bytearray()
+            _encode_into(out, (item,))
+            add(bytes(out))
+    return b"".join(parts)
 
 
 def decode(data: bytes) -> tuple:
     """Decode bytes made by ``encode`` back into a tuple (numbers in canonical form)."""
-    items, pos = _decode_items(data, 0, False)
-    if pos != len(data):
-        raise ValueError("trailing bytes after a nested tuple's end")
-    return items
+    if _ESCAPED_NUL in data:
+        items, _ = _decode_items(data, 0, False)
+        return items
+    # the hot path: no escaped 0x00 anywhere, and str and positive numbers decoded inline
+    items: list[Any] = []
+    add = items.append
+    find = data.index
+    pos = 0
+    size = len(data)
+    while pos < size:
+        tag = data[pos]
+        if tag == STR:
+            end = find(0, pos + 1)
+            add(data[pos + 1 : end].decode("utf-8", "surrogatepass"))
+            pos = end + 1
+        elif tag == POSITIVE:
+            head = data[pos + 1]
+            end = find(0, pos + 2 + (head - 0x80 if head >= 0x80 else 0x80 - head))
+            add(_positive(data[pos + 1 : end]))
+            pos = end + 1
+        else:
+            rest, _ = _decode_items(data, pos, False)
+            return (*items, *rest)
+    return tuple(items)
+
+
+@functools.lru_cache(maxsize=4096)
+def _int_bytes(value: int) -> bytes:
+    out = bytearray()
+    _encode_int(out, value)
+    return bytes(out)
+
+
+@functools.lru_cache(maxsize=4096)
+def _positive(body: bytes) -> int | Decimal:
+    """A positive number from its exponent and digits (the bytes between tag and terminator)."""
+    exponent, start = _decode_exponent(body, 0)
+    return _number(False, body[start:].decode("ascii"), exponent)
 
 
 def _encode_into(out: bytearray, key: tuple) -> None:

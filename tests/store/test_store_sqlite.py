@@ -175,3 +175,14 @@ def test_every_acknowledged_write_survives_kill_9(tmp_path: Path) -> None:
             if i % 2 == 0:
                 assert store.get(("pair", i)) == b"p"
         assert store._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"  # type: ignore[union-attr]
+
+
+def test_a_database_in_use_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "fogbank.db"
+    with SqliteStore(path) as store:
+        store.put(("a",), b"1")
+        with pytest.raises(StoreOpenError, match="in use"):
+            SqliteStore(path)
+        assert store.get(("a",)) == b"1"
+    with SqliteStore(path) as store:
+        assert store.get(("a",)) == b"1"

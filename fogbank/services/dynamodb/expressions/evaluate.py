@@ -127,6 +127,9 @@ def _value_text(value: dict[str, Any]) -> str:
 # -- comparisons ------------------------------------------------------------------------------
 def _compare(op: str, left: Getter, right: Getter, lconst: Any, rconst: Any, bindings: Bindings) -> Test:
     if op == "=":
+        if rconst is not None and lconst is None:
+            return _equals_constant(left, rconst)
+
         def equal(item: Item) -> bool:
             a = left(item)
             if a is None:
@@ -197,6 +200,26 @@ def _between(node: Between, bindings: Bindings) -> Test:
                 f"lower bound operand: {_value_text(lconst)}, upper bound operand: {_value_text(hconst)}",
             )
 
+    if lconst is not None and hconst is not None:
+        lkey, hkey = scalar_key(lconst), scalar_key(hconst)
+        if lkey is None or hkey is None or lkey[0] != hkey[0]:
+            return lambda item: False
+        tag, lo_raw, hi_raw = lkey[0], lkey[1], hkey[1]
+
+        def between_constants(item: Item) -> bool:
+            v = value(item)
+            if v is None:
+                return False
+            raw = v.get(tag)
+            if raw is None:
+                return False
+            if tag == "N":
+                raw = Decimal(raw)
+            elif tag == "B" and not isinstance(raw, bytes):
+                raw = bytes(raw)
+            return lo_raw <= raw <= hi_raw
+        return between_constants
+
     def between(item: Item) -> bool:
         v, lo, hi = value(item), low(item), high(item)
         if v is None or lo is None or hi is None:
@@ -206,6 +229,28 @@ def _between(node: Between, bindings: Bindings) -> Test:
             return False
         return kl[1] <= kv[1] <= kh[1]
     return between
+
+
+def _equals_constant(left: Getter, constant: dict[str, Any]) -> Test:
+    """``path = :value``, the commonest filter, with the constant's comparable form precomputed."""
+    key = scalar_key(constant)
+    if key is None:
+        return lambda item: (a := left(item)) is not None and values_equal(a, constant)
+    tag, wanted = key
+
+    def equals(item: Item) -> bool:
+        a = left(item)
+        if a is None:
+            return False
+        raw = a.get(tag)
+        if raw is None:
+            return False
+        if tag == "S":
+            return raw == wanted
+        if tag == "N":
+            return raw == constant["N"] or Decimal(raw) == wanted
+        return bytes(raw) == wanted
+    return equals
 
 
 def _in(node: In, bindings: Bindings) -> Test:

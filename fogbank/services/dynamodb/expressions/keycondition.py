@@ -29,7 +29,7 @@ from fogbank.services.dynamodb.expressions.bind import Bindings
 from fogbank.services.dynamodb.expressions.errors import ExpressionError, invalid
 from fogbank.services.dynamodb.expressions.evaluate import compile_condition
 from fogbank.services.dynamodb.expressions.parser import parse
-from fogbank.services.dynamodb.expressions.values import compare_keys, scalar_key, tag_of, values_equal
+from fogbank.services.dynamodb.expressions.values import scalar_key, tag_of, values_equal
 
 KIND = "KeyConditionExpression"
 NOT_SUPPORTED = "Query key condition not supported"
@@ -49,23 +49,26 @@ class SortCondition:
         if value is None:
             return False
         first = self.values[0]
-        if tag_of(value) != tag_of(first):
+        key = scalar_key(value)
+        wanted = scalar_key(first)
+        if key is None or wanted is None or key[0] != wanted[0]:
             return False
-        if self.op == "begins_with":
-            tag = tag_of(first)
-            return bytes(value[tag]).startswith(bytes(first[tag])) if tag == "B" else value[tag].startswith(first[tag])
-        order = compare_keys(value, first)
-        if self.op == "=":
-            return order == 0
-        if self.op == "<":
-            return order < 0
-        if self.op == "<=":
-            return order <= 0
-        if self.op == ">":
-            return order > 0
-        if self.op == ">=":
-            return order >= 0
-        return order >= 0 and compare_keys(value, self.values[1]) <= 0
+        raw, bound = key[1], wanted[1]
+        op = self.op
+        if op == "begins_with":
+            return raw.startswith(bound)  # type: ignore[no-any-return]
+        if op == "=":
+            return raw == bound  # type: ignore[no-any-return]
+        if op == "<":
+            return raw < bound  # type: ignore[no-any-return]
+        if op == "<=":
+            return raw <= bound  # type: ignore[no-any-return]
+        if op == ">":
+            return raw > bound  # type: ignore[no-any-return]
+        if op == ">=":
+            return raw >= bound  # type: ignore[no-any-return]
+        high = scalar_key(self.values[1])
+        return high is not None and bound <= raw <= high[1]
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ def check_number(number: Decimal) -> Decimal:
         raise ExpressionError(NOT_A_NUMBER)
     if number == 0:
         return Decimal(0)
-    magnitude = abs(number)
+    magnitude = number.copy_abs()
     if magnitude > _MAX_MAGNITUDE:
         raise ExpressionError(OVERFLOW)
     if magnitude < _MIN_MAGNITUDE:
@@ -121,8 +121,8 @@ def scalar_key(value: dict[str, Any]) -> tuple[str, Any] | None:
 
 def values_equal(left: dict[str, Any], right: dict[str, Any]) -> bool:
     """DynamoDB equality: same type and same value (numbers numerically, sets unordered)."""
-    ltag = tag_of(left)
-    if ltag not in right:
+    ltag = next(iter(left), None)
+    if ltag is None or ltag not in right:
         return False
     a, b = left[ltag], right[ltag]
     if ltag == "S" or ltag == "BOOL" or ltag == "NULL":

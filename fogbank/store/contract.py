@@ -15,6 +15,7 @@ re-entrant per thread: code running on the event loop must not ``await`` inside 
 
 from __future__ import annotations
 
+import functools
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
@@ -103,7 +104,7 @@ class Reader(ABC):
         rows = self._iter_raw(low, high, reverse, limit)
         if limit is not None:
             rows = islice(rows, limit)
-        return _decoded(rows, decode(encoded_prefix), len(encoded_prefix))
+        return _decoded(rows, _canonical_prefix(encoded_prefix), len(encoded_prefix))
 
     def count(self, prefix: tuple = ()) -> int:
         """How many keys start with ``prefix``."""
@@ -202,6 +203,12 @@ class Store(Reader):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+@functools.lru_cache(maxsize=1024)
+def _canonical_prefix(encoded: bytes) -> tuple:
+    # scans of one prefix repeat (a table, a queue): decode it once
+    return decode(encoded)
 
 
 def _as_bytes(value: object) -> bytes:

@@ -81,6 +81,22 @@ class SortedKeys:
             i -= 1
         return out if size is None else out[:size]
 
+    def count(self, low: bytes, high: bytes) -> int:
+        """How many keys k satisfy low <= k < high, without copying them."""
+        i, j = self._locate(low)
+        i2, j2 = self._locate(high)
+        if (i2, j2) <= (i, j):
+            return 0
+        chunks = self._chunks
+        return sum(len(chunks[n]) for n in range(i, i2)) - j + j2
+
+    def _locate(self, key: bytes) -> tuple[int, int]:
+        """(chunk index, position in it) where ``key`` is or would be inserted."""
+        i = bisect_left(self._maxes, key)
+        if i == len(self._chunks):
+            return i, 0
+        return i, bisect_left(self._chunks[i], key)
+
     def __len__(self) -> int:
         return sum(len(c) for c in self._chunks)
 
@@ -128,7 +144,7 @@ class MemoryStore(Store):
     def _count_raw(self, low: bytes, high: bytes) -> int:
         with self._lock:
             self._data()
-            return len(self._keys.between(low, high, False, None))
+            return self._keys.count(low, high)
 
     def _delete_range_raw(self, low: bytes, high: bytes) -> int:
         with self._write_lock, self._lock:

@@ -82,8 +82,9 @@ class SqliteStore(Store):
 
     def _get_raw(self, key: bytes) -> bytes | None:
         with self._lock:
-            row = self._db().execute(_GET, (key,)).fetchone()
-        return None if row is None else row[0]
+            for (value,) in self._db().execute(_GET, (key,)):
+                return value
+        return None
 
     def _put_raw(self, key: bytes, value: bytes) -> None:
         with self._write_lock, self._lock:

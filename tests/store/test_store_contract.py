@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import nullcontext
 from decimal import Decimal
 
 import pytest
@@ -283,3 +284,56 @@ def test_behaves_like_a_sorted_dict(store: Store, ops: list, scans: list) -> Non
         got = list(store.scan(prefix, start=start, end=end, reverse=reverse, limit=limit))
         assert got == [(k, model[k]) for k in expected]
         assert store.count(prefix) == sum(1 for k in model if k[: len(prefix)] == prefix)
+
+
+def model_scan(model: dict[tuple, bytes], prefix: tuple, start: tuple | None, end: tuple | None,
+               reverse: bool, limit: int | None) -> list[tuple[tuple, bytes]]:
+    chosen = sorted(
+        (k for k in model
+         if k[: len(prefix)] == prefix
+         and (start is None or encode(k) >= encode(start))
+         and (end is None or encode(k) < encode(end))),
+        key=encode,
+        reverse=reverse,
+    )
+    return [(k, model[k]) for k in (chosen if limit is None else chosen[:limit])]
+
+
+class Abort(Exception):
+    pass
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(operations, operations, st.lists(scan_args, min_size=1, max_size=5), st.booleans())
+def test_a_transaction_behaves_like_a_sorted_dict(store: Store, before: list, inside: list, scans: list,
+                                                  abort: bool) -> None:
+    store.delete_prefix(())
+    committed: dict[tuple, bytes] = {}
+    for n, (_, raw) in enumerate(before):
+        store.put(raw[:2] + raw[2], b"%d" % n)
+        committed[raw[:2] + raw[2]] = b"%d" % n
+    model = dict(committed)
+    with pytest.raises(Abort) if abort else nullcontext():
+        with store.transaction() as txn:
+            for n, (op, raw) in enumerate(inside):
+                key = raw[:2] + raw[2]
+                if op in ("put", "txn"):
+                    txn.put(key, b"in%d" % n)
+                    model[key] = b"in%d" % n
+                elif op == "delete":
+                    assert txn.delete(key) == (model.pop(key, None) is not None)
+                else:
+                    doomed = [k for k in model if k[:2] == raw[:2]]
+                    assert txn.delete_prefix(raw[:2]) == len(doomed)
+                    for k in doomed:
+                        del model[k]
+            for prefix, start, end, reverse, limit in scans:
+                got = list(txn.scan(prefix, start=start, end=end, reverse=reverse, limit=limit))
+                assert got == model_scan(model, prefix, start, end, reverse, limit)
+                assert txn.count(prefix) == len(model_scan(model, prefix, None, None, False, None))
+            assert list(store.scan()) == model_scan(committed, (), None, None, False, None)
+            if abort:
+                raise Abort
+    expected = committed if abort else model
+    assert list(store.scan()) == model_scan(expected, (), None, None, False, None)
+

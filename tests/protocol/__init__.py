@@ -1,0 +1,1 @@
+"""Protocol test suites: botocore as the oracle for fogbank's wire formats."""

@@ -8,12 +8,15 @@
 - ``key_condition(expr, names, values, key_schema)`` -> ``KeyCondition`` with
   ``partition_value`` and ``sort`` (None or a ``SortCondition``).
 - ``validate_placeholders(expressions, names, values)``: the request-wide unused/undefined checks.
+- ``legacy``: Expected, QueryFilter/ScanFilter, KeyConditions, AttributesToGet and
+  AttributeUpdates turned into the same objects; ``check_not_mixed`` refuses mixing styles.
 - ``item_size``, ``compare_keys``, ``parse_number``, ``canonical_number_text``: value helpers.
 
 Items and values are plain dicts in DynamoDB's wire form. Every refusal is an
 ``ExpressionError`` (ValidationException, HTTP 400) carrying AWS's message.
 """
 
+from fogbank.services.dynamodb.expressions import legacy
 from fogbank.services.dynamodb.expressions.errors import ExpressionError
 from fogbank.services.dynamodb.expressions.evaluate import Condition, condition
 from fogbank.services.dynamodb.expressions.keycondition import KeyCondition, SortCondition, key_condition
@@ -44,6 +47,7 @@ __all__ = [
     "condition",
     "item_size",
     "key_condition",
+    "legacy",
     "parse",
     "parse_number",
     "projection",

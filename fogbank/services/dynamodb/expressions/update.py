@@ -256,6 +256,9 @@ def _add(item: Item, path: ResolvedPath, operand: dict[str, Any]) -> None:
         return
     if tag not in current:
         raise ExpressionError(WRONG_TYPE)
+    if tag == "L":  # only the legacy AttributeUpdates ADD reaches here with a list: it appends
+        _set_path(item, path, {"L": [*current["L"], *clone(operand)["L"]]})
+        return
     if tag == "N":
         total = arithmetic("+", Decimal(current["N"]), Decimal(operand["N"]))
         _set_path(item, path, {"N": canonical_number(total)})

@@ -10,7 +10,8 @@
 - ``validate_placeholders(expressions, names, values)``: the request-wide unused/undefined checks.
 - ``legacy``: Expected, QueryFilter/ScanFilter, KeyConditions, AttributesToGet and
   AttributeUpdates turned into the same objects; ``check_not_mixed`` refuses mixing styles.
-- ``item_size``, ``compare_keys``, ``parse_number``, ``canonical_number_text``: value helpers.
+- ``item_size``, ``compare_keys``, ``parse_number``, ``canonical_number_text``,
+  ``validate_value``, ``validate_expression_values``: value helpers.
 
 Items and values are plain dicts in DynamoDB's wire form. Every refusal is an
 ``ExpressionError`` (ValidationException, HTTP 400) carrying AWS's message.
@@ -30,6 +31,8 @@ from fogbank.services.dynamodb.expressions.values import (
     compare_keys,
     item_size,
     parse_number,
+    validate_expression_values,
+    validate_value,
     value_size,
     values_equal,
 )
@@ -53,7 +56,9 @@ __all__ = [
     "projection",
     "reserved_words",
     "update",
+    "validate_expression_values",
     "validate_placeholders",
+    "validate_value",
     "value_size",
     "values_equal",
 ]

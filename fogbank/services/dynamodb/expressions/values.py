@@ -225,3 +225,56 @@ def clone(value: dict[str, Any]) -> dict[str, Any]:
     if tag in SET_TYPES:
         return {tag: list(raw)}
     return {tag: raw}
+
+
+_SET_WORDS = {"SS": "string", "NS": "number", "BS": "binary"}
+
+
+def validate_value(value: Any) -> dict[str, Any]:
+    """Check one wire AttributeValue as DynamoDB does and return it with numbers in canonical form.
+
+    Raises ``ExpressionError`` with AWS's message: empty or multi-type values, invalid numbers,
+    empty or duplicate-holding sets, ``NULL`` not true.
+    """
+    if not isinstance(value, dict) or not value:
+        raise ExpressionError("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+    if len(value) > 1:
+        raise ExpressionError(
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported datatypes"
+        )
+    tag, raw = next(iter(value.items()))
+    if tag == "N":
+        return {"N": canonical_number_text(raw)}
+    if tag == "NULL" and raw is not True:
+        raise ExpressionError("One or more parameter values were invalid: Null attribute value types must have the value of true")
+    if tag in SET_TYPES:
+        if not raw:
+            raise ExpressionError(f"One or more parameter values were invalid: An {_SET_WORDS[tag]} set  may not be empty")
+        elements = [canonical_number_text(x) for x in raw] if tag == "NS" else list(raw)
+        keys = [Decimal(x) for x in elements] if tag == "NS" else [_as_bytes(x) if tag == "BS" else x for x in elements]
+        if len(set(keys)) != len(keys):
+            shown = ", ".join(str(x) for x in raw)
+            raise ExpressionError(f"One or more parameter values were invalid: Input collection [{shown}] contains duplicates.")
+        return {tag: elements}
+    if tag == "L":
+        return {"L": [validate_value(v) for v in raw]}
+    if tag == "M":
+        return {"M": {k: validate_value(v) for k, v in raw.items()}}
+    if tag not in TYPES:
+        raise ExpressionError("Supplied AttributeValue is empty, must contain exactly one of the supported datatypes")
+    return value
+
+
+def validate_expression_values(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``validate_value`` on each ExpressionAttributeValues entry, with AWS's prefix and key in messages."""
+    if values is None:
+        return None
+    checked: dict[str, Any] = {}
+    for key, value in values.items():
+        try:
+            checked[key] = validate_value(value)
+        except ExpressionError as error:
+            raise ExpressionError(
+                f"ExpressionAttributeValues contains invalid value: {error.message} for key {key}"
+            ) from None
+    return checked

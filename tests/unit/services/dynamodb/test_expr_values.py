@@ -84,3 +84,40 @@ def test_item_size_as_documented() -> None:
     assert value_size({"SS": ["a", "bc"]}) == 3
     assert value_size({"NS": ["1", "22"]}) == 4
     assert value_size({"BS": [b"a", b"bc"]}) == 3
+
+
+def test_validate_value_canonicalises_numbers_deeply() -> None:
+    from fogbank.services.dynamodb.expressions import validate_value
+
+    value = {"M": {"n": {"N": "1.50"}, "l": {"L": [{"NS": ["1E+1", "2.0"]}]}, "s": {"S": ""}}}
+    assert validate_value(value) == {"M": {"n": {"N": "1.5"}, "l": {"L": [{"NS": ["10", "2"]}]}, "s": {"S": ""}}}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({}, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"),
+        ({"S": "a", "N": "1"}, "Supplied AttributeValue has more than one datatypes set"),
+        ({"SS": []}, "One or more parameter values were invalid: An string set  may not be empty"),
+        ({"NS": ["1", "1.0"]}, "Input collection [1, 1.0] contains duplicates."),
+        ({"NULL": False}, "Null attribute value types must have the value of true"),
+        ({"L": [{"N": "x"}]}, "A value provided cannot be converted into a number"),
+    ],
+)
+def test_validate_value_errors(value: dict, message: str) -> None:
+    from fogbank.services.dynamodb.expressions import validate_value
+
+    with pytest.raises(ExpressionError) as caught:
+        validate_value(value)
+    assert message in caught.value.message
+
+
+def test_expression_values_name_the_key() -> None:
+    from fogbank.services.dynamodb.expressions import validate_expression_values
+
+    with pytest.raises(ExpressionError) as caught:
+        validate_expression_values({":ok": {"S": "a"}, ":bad": {"BS": []}})
+    assert caught.value.message == (
+        "ExpressionAttributeValues contains invalid value: One or more parameter values were invalid: "
+        "An binary set  may not be empty for key :bad"
+    )

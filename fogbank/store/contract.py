@@ -7,6 +7,11 @@ services use is written here once, so all engines behave identically and pass th
 
 Keys are tuples (see ``keys.py`` for the element kinds and their order); values are bytes.
 
+Transactions: ``with store.transaction() as txn:`` gives a ``Txn`` with the same get, put,
+delete, scan, count and delete_prefix. It reads its own writes over the committed data, and on
+normal exit commits all of them atomically (readers see none or all of them); if the block raises,
+nothing is written. A failed commit raises ``StoreWriteError`` and writes nothing.
+
 Concurrency: a store may be used from several threads. Reads never wait for writers. Writes are
 serialised by one writer lock, and a transaction holds that lock from its start to its end, so a
 read-modify-write inside a transaction cannot interleave with any other write. The lock is

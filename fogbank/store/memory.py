@@ -116,7 +116,9 @@ class MemoryStore(Store):
         return self._values
 
     def _get_raw(self, key: bytes) -> bytes | None:
-        return self._data().get(key)
+        # under the lock, so that a reader never sees half of a transaction's commit
+        with self._lock:
+            return self._data().get(key)
 
     def _put_raw(self, key: bytes, value: bytes) -> None:
         with self._write_lock, self._lock:

@@ -337,3 +337,29 @@ def test_a_transaction_behaves_like_a_sorted_dict(store: Store, before: list, in
     expected = committed if abort else model
     assert list(store.scan()) == model_scan(expected, (), None, None, False, None)
 
+
+
+def test_readers_see_all_of_a_commit_or_none(store: Store) -> None:
+    with store.transaction() as txn:
+        for i in range(10):
+            txn.put(("p", i), b"0")
+    stop = threading.Event()
+    torn: list[set[bytes]] = []
+
+    def read() -> None:
+        while not stop.is_set():
+            values = {v for _, v in store.scan(("p",))}
+            if len(values) != 1:
+                torn.append(values)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for n in range(1, 300):
+            with store.transaction() as txn:
+                for i in range(10):
+                    txn.put(("p", i), b"%d" % n)
+    finally:
+        stop.set()
+        reader.join()
+    assert torn == []

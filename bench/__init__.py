@@ -1,0 +1,1 @@
+"""Benchmark harness: drives boto3 and raw HTTP workloads against fogbank and its peers."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import calendar
 import math
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -21,6 +20,7 @@ RFC822 = "rfc822"
 UNIX = "unixtimestamp"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ZERO = timedelta(0)
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("", "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _FLOAT_SPECIALS = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
@@ -98,10 +98,26 @@ def _parse_rfc822(text: str) -> datetime:
 def as_utc(value: Any) -> datetime:
     """An aware UTC datetime from a datetime (naive means UTC), epoch seconds or timestamp text."""
     if isinstance(value, datetime):
-        if value.tzinfo is None:
+        tz = value.tzinfo
+        if tz is UTC:
+            return value
+        if tz is None:
             return value.replace(tzinfo=UTC)
-        return value if value.utcoffset() == timedelta(0) else value.astimezone(UTC)
+        return value if value.utcoffset() == _ZERO else value.astimezone(UTC)
     return parse_timestamp(value)
+
+
+def epoch_seconds(value: Any) -> int | float:
+    """Epoch seconds of a timestamp value: an int when whole, else a float with its microseconds."""
+    if isinstance(value, datetime):
+        delta = (value if value.tzinfo is not None else value.replace(tzinfo=UTC)) - _EPOCH
+    else:
+        delta = as_utc(value) - _EPOCH
+    seconds = delta.days * 86400 + delta.seconds
+    micros = delta.microseconds
+    if micros:
+        return (seconds * 1_000_000 + micros) / 1_000_000
+    return seconds
 
 
 def format_timestamp(value: Any, fmt: str) -> str | int | float:
@@ -111,24 +127,19 @@ def format_timestamp(value: Any, fmt: str) -> str | int | float:
     Epoch seconds are an int when whole, else a float; ISO 8601 carries milliseconds, or
     microseconds when the value has them, so nothing is lost on the way out.
     """
-    dt = as_utc(value)
     if fmt == UNIX:
-        seconds = calendar.timegm(dt.utctimetuple())
-        if dt.microsecond:
-            return (seconds * 1_000_000 + dt.microsecond) / 1_000_000
-        return seconds
+        return epoch_seconds(value)
+    dt = as_utc(value)
     if fmt == RFC822:
         return (
             f"{_DAYS[dt.weekday()]}, {dt.day:02d} {_MONTHS[dt.month]} {dt.year:04d} "
             f"{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d} GMT"
         )
-    base = f"{dt.year:04d}-{dt.month:02d}-{dt.day:02d}T{dt.hour:02d}:{dt.minute:02d}:{dt.second:02d}"
+    naive = dt.replace(tzinfo=None)
     us = dt.microsecond
-    if not us:
-        return base + "Z"
-    if us % 1000 == 0:
-        return f"{base}.{us // 1000:03d}Z"
-    return f"{base}.{us:06d}Z"
+    if us and us % 1000 == 0:
+        return naive.isoformat(timespec="milliseconds") + "Z"
+    return naive.isoformat() + "Z"
 
 
 # --- blobs ----------------------------------------------------------------------------------

@@ -100,12 +100,13 @@ def test_sensitive_strings_are_not_echoed() -> None:
 
 
 def test_list_items_and_map_entries() -> None:
-    err = fails("sqs", "GetQueueAttributes", {"QueueUrl": "q", "AttributeNames": ["All", "Nope"]})
+    err = fails("cloudformation", "CreateStack", {"StackName": "s", "Capabilities": ["CAPABILITY_IAM", "NOPE"]})
     assert err.message == (
-        "1 validation error detected: Value '[All, Nope]' at 'attributeNames' failed to satisfy constraint: "
-        "Member must satisfy constraint: [Member must satisfy enum value set: ["
-        + ", ".join(service_model("sqs").shape_for("QueueAttributeName").enum) + "]]"
+        "1 validation error detected: Value '[CAPABILITY_IAM, NOPE]' at 'capabilities' failed to satisfy "
+        "constraint: Member must satisfy constraint: [Member must satisfy enum value set: ["
+        + ", ".join(service_model("cloudformation").shape_for("Capability").enum) + "]]"
     )
+    assert err.code == "ValidationError"
     err = fails("logs", "TagResource", {"resourceArn": "arn:aws:logs:us-east-1:1:log-group:g", "tags": {"": "v"}})
     assert "at 'tags' failed to satisfy constraint: Map keys must satisfy constraint: [" in err.message
 
@@ -204,3 +205,9 @@ def test_template_messages_quote_the_wire_name() -> None:
     assert err.message == "The request must contain the parameter Tag"
     err = fails("ec2", "DeleteVpc", {})
     assert err.message == "The request must contain the parameter VpcId"
+
+
+def test_enums_a_service_checks_itself_are_skipped() -> None:
+    # SQS answers InvalidAttributeName from its provider, not a validation error.
+    passes("sqs", "GetQueueAttributes", {"QueueUrl": "q", "AttributeNames": ["All", "Nope"]})
+    passes("sqs", "CreateQueue", {"QueueName": "q", "Attributes": {"Nope": "1"}})

@@ -142,7 +142,7 @@ def render(results: Results) -> str:
     lines += ["", f"KNOWN FAILURES ({len(results.known)}, see known_failures.json):"]
     lines += [f"  {kind}:{key} -- {reason}" for kind, key, reason in results.known]
     if results.stale:
-        lines += ["", "KNOWN FAILURES THAT NOW PASS (remove them from known_failures.json):"]
+        lines += ["", "KNOWN FAILURES THAT PASS NOW (remove unless listed ahead of a pending fix):"]
         lines += [f"  {kind}:{key}" for kind, key in results.stale]
     return "\n".join(lines)
 

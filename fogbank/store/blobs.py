@@ -168,6 +168,17 @@ class BlobStore:
             return False
         return True
 
+    def clear(self) -> int:
+        """Remove every blob (a full reset); returns how many were removed."""
+        removed = 0
+        for folder in self.root.iterdir():
+            if folder.is_dir() and len(folder.name) == 2:
+                for blob in folder.iterdir():
+                    if _ID.fullmatch(blob.name):
+                        blob.unlink(missing_ok=True)
+                        removed += 1
+        return removed
+
     def close(self) -> None:
         """Nothing to release for files on disk."""
 

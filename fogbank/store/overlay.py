@@ -89,13 +89,14 @@ class Txn(Reader):
         index = 0
         for key, value in base:
             while index < len(pending) and (pending[index] > key if reverse else pending[index] < key):
-                mine = writes[pending[index]]
+                # .get: the caller may have changed the transaction while iterating
+                mine = writes.get(pending[index])
                 if mine is not None:
                     yield pending[index], mine
                 index += 1
             yield key, value
         for key in pending[index:]:
-            mine = writes[key]
+            mine = writes.get(key)
             if mine is not None:
                 yield key, mine
 

@@ -81,3 +81,10 @@ def test_temp_blob_store_leaves_no_trace() -> None:
     root = blobs.root
     blobs.close()
     assert not root.exists()
+
+
+def test_clear_removes_every_blob(blobs: BlobStore) -> None:
+    ids = [blobs.put(b"%d" % i) for i in range(5)]
+    assert blobs.clear() == 5
+    assert not any(blobs.exists(i) for i in ids)
+    assert blobs.read(blobs.put(b"after")) == b"after"

@@ -363,3 +363,19 @@ def test_readers_see_all_of_a_commit_or_none(store: Store) -> None:
         stop.set()
         reader.join()
     assert torn == []
+
+
+def test_changing_a_transaction_while_scanning_it(store: Store) -> None:
+    for i in range(10):
+        store.put(("k", i), b"old")
+    with store.transaction() as txn:
+        for i in range(10, 20):
+            txn.put(("k", i), b"new")
+        seen = []
+        for key, _ in txn.scan(("k",)):
+            seen.append(key)
+            if key == ("k", 5):
+                txn.delete_prefix(("k",))
+                txn.put(("k", 99), b"late")
+        assert seen[:6] == [("k", i) for i in range(6)]
+    assert list(store.scan(("k",))) == [(("k", 99), b"late")]

@@ -2,9 +2,10 @@
 
 Each operation's template becomes a path regex (``{Label}`` one segment, ``{Label+}`` greedy)
 plus the query keys it requires (``?uploads``, ``?list-type=2``). Among the operations that
-match a request, the most specific wins: more required query keys, then more literal path
-characters, then required header and query members present (S3's CopyObject vs PutObject,
-UploadPart vs PutObject).
+match a request, the most specific wins: more literal query keys, then the operation's required
+header and query members present (S3's CopyObject and UploadPart vs PutObject), then more literal
+path characters, and last a current operation over its deprecated twin (S3's
+GetBucketLifecycleConfiguration over GetBucketLifecycle).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Template:
     literal_chars: int
     required_headers: tuple[str, ...]
     required_query: tuple[str, ...]
+    current: bool
 
 
 def _compile(op: OperationModel) -> Template:
@@ -76,6 +78,7 @@ def _compile(op: OperationModel) -> Template:
         literal_chars=literal,
         required_headers=tuple(required_headers),
         required_query=tuple(required_query),
+        current=not op.deprecated,
     )
 
 
@@ -93,7 +96,7 @@ class Matcher:
         candidates = self.by_method.get(method, ())
         if method == "HEAD" and not candidates:
             candidates = self.by_method.get("GET", ())
-        best: tuple[tuple[int, int, int], Template, re.Match[str]] | None = None
+        best: tuple[tuple[int, int, int, int], Template, re.Match[str]] | None = None
         for t in candidates:
             m = t.path.match(raw_path)
             if m is None:
@@ -102,7 +105,7 @@ class Matcher:
                 continue
             required_ok = all(h in headers for h in t.required_headers) and all(q in query for q in t.required_query)
             required = len(t.required_headers) + len(t.required_query)
-            score = (len(t.query), int(required_ok) * (1 + required), t.literal_chars)
+            score = (len(t.query), int(required_ok) * (1 + required), t.literal_chars, int(t.current))
             if best is None or score > best[0]:
                 best = (score, t, m)
         if best is None:

@@ -21,6 +21,8 @@ from fogbank.spec.loader import service_model
     ("DELETE", "/b", {"cors": [""]}, {}, ("DeleteBucketCors", {"Bucket": "b"})),
     ("DELETE", "/b", {}, {}, ("DeleteBucket", {"Bucket": "b"})),
     ("HEAD", "/b/k", {}, {}, ("HeadObject", {"Bucket": "b", "Key": "k"})),
+    ("GET", "/b", {"lifecycle": [""]}, {}, ("GetBucketLifecycleConfiguration", {"Bucket": "b"})),
+    ("PUT", "/b", {"notification": [""]}, {}, ("PutBucketNotificationConfiguration", {"Bucket": "b"})),
 ])
 def test_s3(method: str, path: str, query: dict, headers: dict, expected: tuple) -> None:
     assert matcher_for(service_model("s3")).match(method, path, query, headers) == expected

@@ -33,7 +33,7 @@ def test_declared_errors_are_modelled_shapes(service: str) -> None:
     modelled = {shape.name for shape in model.error_shapes}
     declared = [
         cls for _, cls in inspect.getmembers(module, inspect.isclass)
-        if issubclass(cls, ServiceError) and cls.__module__ == module.__name__
+        if issubclass(cls, ServiceError) and cls.__module__ == module.__name__ and not cls.__name__.startswith("_")
     ]
     assert declared, f"{module.__name__} declares no ServiceError classes"
     strays = [cls.__name__ for cls in declared if cls.__name__ not in modelled and not getattr(cls, "unmodelled", False)]

@@ -80,6 +80,16 @@ def path_getter(path: ResolvedPath) -> Getter:
     if len(path) == 1:
         name = path[0]
         return lambda item: item.get(name)  # type: ignore[arg-type]
+    if len(path) == 2 and isinstance(path[1], str):
+        outer, inner = path
+
+        def member(item: Item) -> dict[str, Any] | None:
+            value = item.get(outer)  # type: ignore[arg-type]
+            if value is None:
+                return None
+            members = value.get("M")
+            return None if members is None else members.get(inner)
+        return member
     return lambda item: get_path(item, path)
 
 
@@ -303,6 +313,25 @@ def _contains(value: dict[str, Any] | None, operand: dict[str, Any] | None) -> b
     return False
 
 
+def _contains_string(getter: Getter, constant: dict[str, Any]) -> Test:
+    """``contains(path, :string)``: a substring of a string or a member of a string set or list."""
+    wanted = constant["S"]
+
+    def contains(item: Item) -> bool:
+        value = getter(item)
+        if value is None:
+            return False
+        raw = value.get("S")
+        if raw is not None:
+            return wanted in raw
+        members = value.get("SS")
+        if members is not None:
+            return wanted in members
+        elements = value.get("L")
+        return elements is not None and any(e.get("S") == wanted for e in elements)
+    return contains
+
+
 def _function(call: Call, bindings: Bindings) -> Test:
     name = call.name
     if name == "attribute_exists":
@@ -327,6 +356,8 @@ def _function(call: Call, bindings: Bindings) -> Test:
             raise _operand_type_error(bindings, name, tag_of(const))
         return lambda item: _begins_with(getter(item), second(item))
     if name == "contains":
+        if const is not None and "S" in const:
+            return _contains_string(getter, const)
         return lambda item: _contains(getter(item), second(item))
     raise invalid(
         bindings.kind, f"The function is not allowed to be used this way in an expression; function: {name}"

@@ -288,7 +288,8 @@ class Engine:
         with ctx.store.transaction() as txn:
             start = None
             while len(taken) < max_count:
-                batch = list(txn.scan(prefix=prefix, start=start, end=end, limit=max_count + 16))
+                want = max_count - len(taken) + 1
+                batch = list(txn.scan(prefix=prefix, start=start, end=end, limit=want))
                 for key, _ in batch:
                     seq = key[-1]
                     if seq in seen:
@@ -307,7 +308,7 @@ class Engine:
                         take(txn, msg)
                     if len(taken) >= max_count:
                         break
-                if len(batch) < max_count + 16:
+                if len(batch) < want:
                     break
                 start = batch[-1][0]
             if queue.fifo:

@@ -49,6 +49,24 @@ class MoveTasks:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.queues = engine.queues
+        # source ARNs with a running task, per (account, region): read from the store once
+        self._running: dict[tuple[str, str], set[str]] = {}
+
+    def clear(self) -> None:
+        """Forget the cache of running tasks (after a reset)."""
+        self._running.clear()
+
+    def _running_sources(self, ctx: Ctx) -> set[str]:
+        key = (ctx.account, ctx.region)
+        found = self._running.get(key)
+        if found is None:
+            found = {
+                k[4]
+                for k, raw in ctx.store.scan(prefix=store.tasks_prefix(ctx.account, ctx.region))
+                if store.load(raw)["status"] == ACTIVE
+            }
+            self._running[key] = found
+        return found
 
     def start(self, ctx: Ctx, source_arn: str, destination_arn: str | None, rate: int | None) -> str:
         """StartMessageMoveTask: returns the task handle."""
@@ -94,6 +112,7 @@ class MoveTasks:
             "failure": None,
         }
         ctx.store.put(key, store.dump(task))
+        self._running_sources(ctx).add(source_arn)
         return _handle(key)
 
     def list(self, ctx: Ctx, source_arn: str, max_results: int) -> list[dict[str, Any]]:
@@ -127,10 +146,17 @@ class MoveTasks:
 
     def advance_all(self, ctx: Ctx, queue: Queue) -> None:
         """Bring the running tasks of a source queue up to date."""
+        running = self._running_sources(ctx)
+        if queue.arn not in running:
+            return
         now = ctx.clock.now()
+        active = False
         for key, task in self._tasks(ctx, queue.arn):
             if task["status"] == ACTIVE:
                 self._advance(ctx, key, task, now)
+                active = active or task["status"] == ACTIVE
+        if not active:
+            running.discard(queue.arn)
 
     def _tasks(self, ctx: Ctx, source_arn: str) -> list[tuple[tuple, dict[str, Any]]]:
         prefix = store.tasks_prefix(ctx.account, ctx.region, source_arn)

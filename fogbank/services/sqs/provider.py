@@ -100,6 +100,7 @@ class Provider:
         """Forget cached queues and wake every long poll (their queues are going)."""
         self.queues.clear()
         self.engine.clear()
+        self.tasks.clear()
 
     def _queue(self, ctx: Ctx, request: dict[str, Any]) -> Queue:
         url = request.get("QueueUrl")

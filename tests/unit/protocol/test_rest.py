@@ -233,3 +233,78 @@ def test_structure_payload_goes_through_the_codec() -> None:
     resp = rest.serialize_response(op, {"TagSet": [{"Key": "a", "Value": "b"}]}, encode)
     assert seen == [("GetBucketTaggingOutput", {"TagSet": [{"Key": "a", "Value": "b"}]})]
     assert resp.body == b"<x/>"
+
+
+def synthetic_model() -> botocore.model.ServiceModel:
+    """A small rest-json model with the bindings the real models use rarely."""
+    return botocore.model.ServiceModel(
+        {
+            "metadata": {"protocol": "rest-json", "apiVersion": "2020-01-01", "endpointPrefix": "x",
+                         "signatureVersion": "v4", "serviceId": "X"},
+            "operations": {
+                "Op": {
+                    "name": "Op",
+                    "http": {"method": "POST", "requestUri": "/things/{Id}/{Path+}?fixed=1", "responseCode": 200},
+                    "input": {"shape": "OpInput"},
+                    "output": {"shape": "OpInput"},
+                }
+            },
+            "shapes": {
+                "OpInput": {
+                    "type": "structure",
+                    "required": ["Id", "Path"],
+                    "members": {
+                        "Id": {"shape": "Int", "location": "uri", "locationName": "Id"},
+                        "Path": {"shape": "Str", "location": "uri", "locationName": "Path"},
+                        "Dates": {"shape": "DateList", "location": "header", "locationName": "X-Dates"},
+                        "Flag": {"shape": "Bool", "location": "header", "locationName": "X-Flag"},
+                        "Ratio": {"shape": "Dbl", "location": "header", "locationName": "X-Ratio"},
+                        "Names": {"shape": "StrList", "location": "header", "locationName": "X-Names"},
+                        "Counts": {"shape": "IntList", "location": "querystring", "locationName": "count"},
+                        "Since": {"shape": "Time", "location": "querystring", "locationName": "since"},
+                        "Epoch": {"shape": "EpochTime", "location": "header", "locationName": "X-Epoch"},
+                        "Note": {"shape": "Str"},
+                    },
+                },
+                "Int": {"type": "integer"},
+                "Str": {"type": "string"},
+                "Bool": {"type": "boolean"},
+                "Dbl": {"type": "double"},
+                "Time": {"type": "timestamp"},
+                "EpochTime": {"type": "timestamp", "timestampFormat": "unixTimestamp"},
+                "DateList": {"type": "list", "member": {"shape": "Time"}},
+                "StrList": {"type": "list", "member": {"shape": "Str"}},
+                "IntList": {"type": "list", "member": {"shape": "Int"}},
+            },
+        },
+        service_name="x",
+    )
+
+
+def test_rare_bindings_round_trip_through_botocore() -> None:
+    op = synthetic_model().operation_model("Op")
+    when = datetime(2020, 2, 3, 4, 5, 6, tzinfo=UTC)
+    params = {
+        "Id": 42,
+        "Path": "a/b c/d",
+        "Dates": [when, when.replace(day=4)],
+        "Flag": False,
+        "Ratio": float("-inf"),
+        "Names": ["plain", "with,comma", 'with"quote'],
+        "Counts": [1, 2, 3],
+        "Since": when,
+        "Epoch": when,
+        "Note": "body",
+    }
+    req, labels = botocore_request(op, params)
+    assert "fixed=1" in req.query_string
+    assert rest.parse_request(op, req, labels, json_decode) == params
+
+
+def test_rare_bindings_in_responses() -> None:
+    op = synthetic_model().operation_model("Op")
+    when = datetime(2020, 2, 3, 4, 5, 6, tzinfo=UTC)
+    output = {"Flag": True, "Ratio": 0.5, "Names": ["a", "b"], "Epoch": when, "Note": "n"}
+    resp = rest.serialize_response(op, output, json_encode)
+    assert dict(resp.headers)["X-Epoch"] == "1580702706"
+    assert botocore_parse(op, resp) == output

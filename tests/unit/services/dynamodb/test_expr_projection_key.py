@@ -189,3 +189,15 @@ def test_placeholder_errors(expressions: dict, names: dict | None, values: dict 
     with pytest.raises(ExpressionError) as caught:
         validate_placeholders(expressions, names, values)
     assert caught.value.message == message
+
+
+def test_hash_only_schema_refuses_other_attributes() -> None:
+    schema = [{"AttributeName": "pk", "KeyType": "HASH"}]
+    assert kc("pk = :p", schema=schema).sort is None
+    with pytest.raises(ExpressionError, match="Query key condition not supported"):
+        kc("pk = :p AND sk = :s", schema=schema)
+
+
+def test_key_condition_through_name_placeholders() -> None:
+    cond = kc("#p = :p AND #s > :s", names={"#p": "pk", "#s": "sk"})
+    assert cond.partition_name == "pk" and cond.sort is not None and cond.sort.name == "sk"

@@ -215,3 +215,22 @@ def test_string_keys_sort_by_utf8_bytes(a: str, b: str) -> None:
 @given(numbers, numbers)
 def test_number_keys_sort_numerically(a: Decimal, b: Decimal) -> None:
     assert compare_keys({"N": str(a)}, {"N": str(b)}) == (a > b) - (a < b)
+
+
+string_sets = st.lists(st.text(min_size=1, max_size=3), min_size=1, max_size=5, unique=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.none(), string_sets), string_sets)
+def test_add_then_delete_set_elements_agree_with_contains(start: list[str] | None, extra: list[str]) -> None:
+    item = {} if start is None else {"s": {"SS": start}}
+    added = update("ADD s :x", None, {":x": {"SS": extra}}).apply(item)
+    for element in [*(start or []), *extra]:
+        assert condition("contains(s, :e)", None, {":e": {"S": element}}).evaluate(added)
+    assert len(added["s"]["SS"]) == len(set(start or []) | set(extra))
+    removed = update("DELETE s :x", None, {":x": {"SS": extra}}).apply(added)
+    left = set(start or []) - set(extra)
+    if left:
+        assert set(removed["s"]["SS"]) == left
+    else:
+        assert condition("attribute_not_exists(s)", None, None).evaluate(removed)

@@ -181,3 +181,23 @@ def test_static_errors() -> None:
     assert msg("UPSERT a = :v").startswith('Invalid UpdateExpression: Syntax error; token: "UPSERT"')
     assert msg("SET a = :v +", {":v": {"N": "1"}}).startswith('Invalid UpdateExpression: Syntax error; token: "<EOF>"')
     assert msg("REMOVE size").endswith("reserved keyword: size")
+
+
+def test_nested_list_element_maps_and_add_inside_maps() -> None:
+    item = {"l": {"L": [{"M": {"x": {"N": "1"}}}]}, "m": {"M": {}}}
+    out = update("SET l[0].x = l[0].x + :one, l[0].y = :one ADD m.cnt :one", None, {":one": {"N": "1"}}).apply(item)
+    assert out == {"l": {"L": [{"M": {"x": {"N": "2"}, "y": {"N": "1"}}}]}, "m": {"M": {"cnt": {"N": "1"}}}}
+    assert item == {"l": {"L": [{"M": {"x": {"N": "1"}}}]}, "m": {"M": {}}}
+
+
+def test_update_of_missing_item_and_invalid_list_targets() -> None:
+    v = {":v": {"N": "1"}}
+    assert update("SET a = :v", None, v).apply({}) == {"a": {"N": "1"}}
+    assert msg("SET newlist[0] = :v", v, item={}).startswith("The document path provided")
+    assert msg("SET lst[0].x = :v", v).startswith("The document path provided")
+
+
+def test_update_paths_are_resolved() -> None:
+    upd = update("SET #a.#b[1] = :v REMOVE c", {"#a": "x.y", "#b": "k"}, {":v": {"S": "q"}})
+    assert upd.paths == (("x.y", "k", 1), ("c",))
+    assert upd.touched == {"x.y", "c"}

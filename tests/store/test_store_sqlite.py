@@ -186,3 +186,13 @@ def test_a_database_in_use_is_refused(tmp_path: Path) -> None:
         assert store.get(("a",)) == b"1"
     with SqliteStore(path) as store:
         assert store.get(("a",)) == b"1"
+
+
+def test_a_path_with_uri_characters_works(tmp_path: Path) -> None:
+    directory = tmp_path / "odd ?#%&= name"
+    directory.mkdir()
+    with SqliteStore(directory / "fogbank.db") as store:
+        store.put(("a",), b"1")
+    with SqliteStore(directory / "fogbank.db") as store:
+        assert store.get(("a",)) == b"1"
+    assert [p.name for p in directory.iterdir()] == ["fogbank.db"]

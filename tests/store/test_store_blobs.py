@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from fogbank.store.blobs import BlobNotFoundError, BlobStore, TempBlobStore
+from fogbank.store.contract import StoreWriteError
 
 
 @pytest.fixture(params=["files", "temp"])
-def blobs(request: pytest.FixtureRequest, tmp_path: Path) -> BlobStore:
+def blobs(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[BlobStore]:
     store = BlobStore(tmp_path / "blobs") if request.param == "files" else TempBlobStore()
     yield store
     store.close()
@@ -88,3 +92,15 @@ def test_clear_removes_every_blob(blobs: BlobStore) -> None:
     assert blobs.clear() == 5
     assert not any(blobs.exists(i) for i in ids)
     assert blobs.read(blobs.put(b"after")) == b"after"
+
+
+def test_a_failed_save_is_a_503_and_leaves_nothing(blobs: BlobStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    def disk_full(*args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    with pytest.raises(StoreWriteError) as caught:
+        blobs.put(b"data")
+    assert caught.value.status == 503
+    assert leftovers(blobs) == []
+    assert [p for p in blobs.root.rglob("*") if p.is_file()] == []

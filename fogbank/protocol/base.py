@@ -18,8 +18,10 @@ offers the same three functions:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 from urllib.parse import parse_qs
 
 
@@ -32,6 +34,9 @@ class HttpRequest:
     query_string: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    # For operations whose payload is a streaming blob (S3 PutObject, UploadPart) the body is not
+    # in ``body`` but spooled to disk: a ``fogbank.server.bodies.StreamedBody`` (file-like).
+    stream: Any = None
 
     @cached_property
     def query(self) -> dict[str, list[str]]:
@@ -64,6 +69,9 @@ class HttpResponse:
     status: int = 200
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
+    # A streaming payload (S3 GetObject): an iterable of byte chunks sent after the headers, in
+    # place of ``body``. Content-Length must then be among the headers.
+    stream: Iterable[bytes] | None = None
 
     def set_header(self, name: str, value: str) -> None:
         """Replace every header called ``name`` (any case) with one value."""

@@ -30,6 +30,7 @@ from fogbank.errors import (
 from fogbank.protocol import module_for
 from fogbank.protocol.base import HttpRequest, HttpResponse
 from fogbank.server import admin
+from fogbank.server.bodies import StreamedBody, streams_payload
 from fogbank.server.providers import load_provider, method_name
 from fogbank.server.routing import Route, Router
 from fogbank.spec.loader import service_model
@@ -125,8 +126,8 @@ class App:
 
     # --- the request pipeline --------------------------------------------------------------
 
-    async def handle(self, req: HttpRequest) -> HttpResponse:
-        """Answer one request."""
+    async def handle(self, req: HttpRequest, route: Route | None = None) -> HttpResponse:
+        """Answer one request (``route`` when the caller has routed it already)."""
         started = time.perf_counter()
         if req.path.startswith(admin.PREFIXES):
             label = "admin " + req.path
@@ -138,9 +139,9 @@ class App:
         else:
             request_id = str(uuid.uuid4())
             label = "-"
-            route: Route | None = None
             try:
-                route = self.router.route(req)
+                if route is None:
+                    route = self.router.route(req)
                 label = f"{route.service}.{route.operation.name}"
                 response = await self._serve(req, route, request_id)
             except ServiceError as err:
@@ -213,34 +214,78 @@ class App:
             headers[name] = headers[name] + "," + value if name in headers else value
         raw_path = scope.get("raw_path") or scope["path"].encode()
         path = raw_path.decode("latin-1").split("?", 1)[0]
-        chunks: list[bytes] = []
-        size = 0
-        too_big = False
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > MAX_BUFFERED_BODY:
-                too_big = True
-            elif chunk:
-                chunks.append(chunk)
-            if not message.get("more_body"):
-                break
-        req = HttpRequest(scope["method"], path, scope.get("query_string", b"").decode("latin-1"), headers, b"".join(chunks))
-        if header_bytes > MAX_HEADER_BYTES:
-            response = self._error(None, BadRequest("request headers are too large", code="RequestHeaderSectionTooLarge"), str(uuid.uuid4()), req)
-        elif too_big:
-            response = self._error(None, BadRequest("request body is too large", code="RequestEntityTooLarge", status=413), str(uuid.uuid4()), req)
-        else:
-            response = await self.handle(req)
-        body = response.body if req.method != "HEAD" else b""
+        req = HttpRequest(scope["method"], path, scope.get("query_string", b"").decode("latin-1"), headers)
+        route = self._streaming_route(req)
+        stream = StreamedBody(self.spool_dir()) if route is not None else None
+        try:
+            chunks: list[bytes] = []
+            size = 0
+            too_big = False
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return  # nothing half-received is kept: the spooled body is removed below
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if stream is not None:
+                    stream.write(chunk)
+                elif size > MAX_BUFFERED_BODY:
+                    too_big = True
+                elif chunk:
+                    chunks.append(chunk)
+                if not message.get("more_body"):
+                    break
+            if stream is not None:
+                stream.finish()
+                req.stream = stream
+            else:
+                req.body = b"".join(chunks)
+            if header_bytes > MAX_HEADER_BYTES:
+                response = self._error(None, BadRequest("request headers are too large", code="RequestHeaderSectionTooLarge"), str(uuid.uuid4()), req)
+            elif too_big:
+                response = self._error(None, BadRequest("request body is too large", code="RequestEntityTooLarge", status=413), str(uuid.uuid4()), req)
+            else:
+                response = await self.handle(req, route)
+            await self._send(send, req, response)
+        finally:
+            if stream is not None:
+                stream.close()
+
+    async def _send(self, send: Any, req: HttpRequest, response: HttpResponse) -> None:
         out_headers = [(k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in response.headers]
-        if response.get_header("content-length") is None:
+        if response.stream is None and response.get_header("content-length") is None:
             out_headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": out_headers})
-        await send({"type": "http.response.body", "body": body})
+        if req.method == "HEAD":
+            await send({"type": "http.response.body", "body": b""})
+        elif response.stream is not None:
+            try:
+                for chunk in response.stream:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            finally:
+                close = getattr(response.stream, "close", None)
+                if callable(close):
+                    close()
+            await send({"type": "http.response.body", "body": b""})
+        else:
+            await send({"type": "http.response.body", "body": response.body})
+
+    def _streaming_route(self, req: HttpRequest) -> Route | None:
+        """The route of a REST upload whose payload streams to disk, else None (routed later)."""
+        if req.method not in ("PUT", "POST") or "x-amz-target" in req.headers:
+            return None
+        if req.content_type == "application/x-www-form-urlencoded" or "smithy-protocol" in req.headers:
+            return None
+        try:
+            route = self.router.route(req)
+        except ServiceError:
+            return None
+        return route if streams_payload(route.operation) else None
+
+    def spool_dir(self) -> str | None:
+        """Where request bodies are spooled: beside the blobs, so a provider's copy stays on one disk."""
+        root = getattr(self.blobs, "root", None)
+        return str(root) if root is not None else None
 
     async def _lifespan(self, receive: Any, send: Any) -> None:
         while True:

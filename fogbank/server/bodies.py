@@ -1,0 +1,93 @@
+"""Request bodies of streaming operations (S3's PutObject and UploadPart), spooled to disk as they
+arrive so an object's size is bounded by the disk, not by memory.
+
+The MD5 is computed on the way in, because S3 needs it for every such body (ETag, Content-MD5)
+and reading the file a second time only to hash it would double the cost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+CHUNK = 1024 * 1024
+
+
+class StreamedBody:
+    """A request body being written to a temporary file; readable once complete."""
+
+    def __init__(self, directory: str | Path | None = None) -> None:
+        # the blob store removes ".tmp-" files left by a crash when it opens
+        fd, name = tempfile.mkstemp(prefix=".tmp-body-", dir=directory)
+        self.path = Path(name)
+        self._out: BinaryIO | None = os.fdopen(fd, "wb")
+        self._in: BinaryIO | None = None
+        self._md5 = hashlib.md5(usedforsecurity=False)
+        self.size = 0
+
+    def write(self, chunk: bytes) -> None:
+        """Append the next piece of the body as it arrives."""
+        assert self._out is not None, "the body is complete"
+        self._md5.update(chunk)
+        self._out.write(chunk)
+        self.size += len(chunk)
+
+    def finish(self) -> None:
+        """The whole body has arrived: make it readable from the start."""
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    @property
+    def md5_hex(self) -> str:
+        """The hex MD5 of the bytes as they arrived."""
+        return self._md5.hexdigest()
+
+    @property
+    def md5_digest(self) -> bytes:
+        """The raw MD5 of the bytes as they arrived."""
+        return self._md5.digest()
+
+    def read(self, size: int = -1) -> bytes:
+        """Read like a file (from where the last read ended)."""
+        self.finish()
+        if self._in is None:
+            self._in = open(self.path, "rb")
+        return self._in.read(size)
+
+    def chunks(self, size: int = CHUNK) -> Iterator[bytes]:
+        """The body from the start, ``size`` bytes at a time."""
+        self.finish()
+        with open(self.path, "rb") as f:
+            while chunk := f.read(size):
+                yield chunk
+
+    def close(self) -> None:
+        """Remove the temporary file (called by the server once the request is answered)."""
+        for f in (self._out, self._in):
+            if f is not None:
+                f.close()
+        self._out = self._in = None
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
+
+    def __len__(self) -> int:
+        return self.size
+
+
+def streams_payload(op: object) -> bool:
+    """Whether an operation's input payload is a streaming blob (S3 PutObject, UploadPart)."""
+    shape = getattr(op, "input_shape", None)
+    if shape is None:
+        return False
+    payload = shape.serialization.get("payload")
+    if payload is None:
+        return False
+    member = shape.members[payload]
+    return member.type_name == "blob" and bool(member.serialization.get("streaming") or getattr(member, "metadata", {}).get("streaming"))

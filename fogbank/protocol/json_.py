@@ -23,6 +23,9 @@ from fogbank.protocol import json_shapes, query_compat
 from fogbank.protocol.base import HttpRequest, HttpResponse
 
 _SEPARATORS = (",", ":")
+# Bound once: json.loads/json.dumps rebuild these objects, and sniff the encoding, on every call.
+_decode_text = json.JSONDecoder().decode
+_encode_text = json.JSONEncoder(separators=_SEPARATORS).encode
 
 
 # --- error shapes (shared with rest_json and cbor) ------------------------------------------
@@ -109,7 +112,7 @@ def _bad(message: str) -> BadRequest:
 def decode_json(shape: Any, body: bytes) -> Any:
     """A JSON body decoded into ``shape``'s Python value; ``BadRequest`` when it does not fit."""
     try:
-        value = json.loads(body)
+        value = _decode_text(body.decode("utf-8"))
     except (ValueError, RecursionError):
         raise _bad("Request body is not valid JSON") from None
     if value is None and shape.type_name == "structure":
@@ -124,7 +127,7 @@ def decode_json(shape: Any, body: bytes) -> Any:
 
 def encode_json(shape: Any, value: Any) -> bytes:
     """``value`` of ``shape`` as a compact JSON body."""
-    return json.dumps(json_shapes.encoder(shape)(value), separators=_SEPARATORS).encode("utf-8")
+    return _encode_text(json_shapes.encoder(shape)(value)).encode("utf-8")
 
 
 @lru_cache(maxsize=256)

@@ -321,7 +321,9 @@ def parse_request(
     if b.payload is not None:
         kind = b.payload_kind
         if kind == BLOB:
-            if body:
+            if req.stream is not None:
+                out[b.payload] = req.stream  # a streaming payload spooled to disk by the server
+            elif body:
                 out[b.payload] = body
         elif kind == TEXT:
             if body:
@@ -404,6 +406,8 @@ def serialize_shape(
         if value is not None:
             if b.payload_kind == CODEC:
                 resp.body = encode_body(b.payload_shape, value)
+            elif b.payload_kind == BLOB and not isinstance(value, bytes | bytearray | memoryview | str):
+                resp.stream = value  # chunks sent as they are read (S3 GetObject of a large object)
             else:
                 resp.body = _raw_body(value)
     elif b.body_members:

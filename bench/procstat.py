@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 _PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 _CLK_TCK = os.sysconf("SC_CLK_TCK")
+TICK_S = 1 / _CLK_TCK  # the resolution of every CPU time /proc reports
 
 
 @dataclass(frozen=True)

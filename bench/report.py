@@ -17,6 +17,7 @@ COLUMNS = (
     ("p99_ms", "p99 ms", 8),
     ("errors", "errors", 6),
     ("cpu_ms_per_call", "srv cpu ms/call", 15),
+    ("cpu_resolution_ms", "+-", 6),
     ("x_ops_s", "x ops/s", 7),
     ("x_cpu", "x cpu", 6),
 )
@@ -26,6 +27,8 @@ SERVER_COLUMNS = (
     ("rss_idle_mb", "idle RSS MB", 11),
     ("rss_after_mb", "RSS after MB", 12),
     ("raw_pct_of_bare", "raw % of bare", 13),
+    ("raw_cpu_x_bare", "raw cpu x bare", 14),
+    ("bench_s", "bench s", 7),
 )
 
 

@@ -353,6 +353,17 @@ def _header_text(binding: Binding, value: Any) -> str:
     return values.format_text(binding.type_name, value, binding.ts_format)
 
 
+def _file_chunks(f: Any, size: int = 1024 * 1024) -> Any:
+    """A binary file's content in ``size`` pieces, closing the file at the end."""
+    try:
+        while chunk := f.read(size):
+            yield chunk
+    finally:
+        close = getattr(f, "close", None)
+        if callable(close):
+            close()
+
+
 def _raw_body(value: Any) -> bytes:
     if isinstance(value, bytes):
         return value
@@ -407,7 +418,8 @@ def serialize_shape(
             if b.payload_kind == CODEC:
                 resp.body = encode_body(b.payload_shape, value)
             elif b.payload_kind == BLOB and not isinstance(value, bytes | bytearray | memoryview | str):
-                resp.stream = value  # chunks sent as they are read (S3 GetObject of a large object)
+                # chunks sent as they are read (S3 GetObject of a large object)
+                resp.stream = _file_chunks(value) if hasattr(value, "read") else value
             else:
                 resp.body = _raw_body(value)
     elif b.body_members:

@@ -222,5 +222,4 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(targets.REPO))
     raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""DynamoDB: tables, items, indexes, transactions, capacity and streams on fogbank's store."""

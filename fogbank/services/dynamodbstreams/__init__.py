@@ -1,0 +1,1 @@
+"""DynamoDB Streams: the read side of table streams (records are written by DynamoDB)."""

@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv serve test lint bench clean
+.PHONY: venv serve test lint bench bench-peers clean
 
 venv: $(VENV)/.installed
 
@@ -23,8 +23,11 @@ lint: venv
 test: venv lint
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
+bench-peers:
+	bench/peers.sh
+
 bench: venv
-	$(BIN)/python -m bench --help
+	$(BIN)/python -m bench --targets fogbank,moto,ministack
 
 clean:
 	rm -rf $(VENV) .fogbank .cache

@@ -257,8 +257,11 @@ class _Compiler:
         self.skip_enum = frozenset(cfg.get("skip_enum", ()))
         # shape name -> compiled check; a list cell while that shape is being compiled
         self.memo: dict[str, Check | None | list[Any]] = {}
+        self.has_rules: dict[str, bool] = {}
 
     def compile(self, shape: Shape) -> Check | None:
+        if not self._has_rules(shape):
+            return None
         key = shape.name
         known = self.memo.get(key, False)
         if isinstance(known, list):
@@ -279,6 +282,40 @@ class _Compiler:
         cell[0] = result
         self.memo[key] = result
         return result
+
+    def _has_rules(self, shape: Shape) -> bool:
+        """Whether any rule applies to ``shape`` or anything reachable from it.
+
+        Answered by a complete walk from each shape, so that recursive shapes without rules
+        (DynamoDB's AttributeValue) cost nothing per request.
+        """
+        known = self.has_rules.get(shape.name)
+        if known is not None:
+            return known
+        seen: set[str] = set()
+        stack = [shape]
+        found = False
+        while stack and not found:
+            current = stack.pop()
+            if current.name in seen:
+                continue
+            seen.add(current.name)
+            if self.has_rules.get(current.name):
+                found = True
+            elif self._own_rules(current):
+                found = True
+            else:
+                stack.extend(_children(current))
+        self.has_rules[shape.name] = found
+        return found
+
+    def _own_rules(self, shape: Shape) -> bool:
+        kind = shape.type_name
+        if kind == "structure":
+            return bool(self.cfg.get("required") and shape.required_members)
+        if kind in ("list", "map"):
+            return bool(self.cfg.get("length") and ({"min", "max"} & shape.metadata.keys()))
+        return bool(self._scalar_rules(shape))
 
     def _build(self, shape: Shape) -> Check | None:
         kind = shape.type_name
@@ -403,6 +440,17 @@ class _Compiler:
                         nested(v, f"{path}.{k}", name, out)
 
         return check_map
+
+
+def _children(shape: Shape) -> list[Shape]:
+    kind = shape.type_name
+    if kind == "structure":
+        return list(shape.members.values())
+    if kind == "list":
+        return [shape.member]
+    if kind == "map":
+        return [shape.key, shape.value]
+    return []
 
 
 def _wire_name(name: str, member: Shape, family: str) -> str:

@@ -31,8 +31,10 @@ _FLOATS = frozenset({"float", "double"})
 _INT_RE = re.compile(r"[+-]?[0-9]+")
 _NUMBER_RE = re.compile(r"[+-]?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")
 # Members bound to other parts of an HTTP message never appear in the XML body.
+_STRING, _SCALAR, _STRUCT, _LIST, _MAP = range(5)
+# (member name, "<tag>", "</tag>", kind, member shape, tag) of one structure member.
+_Element = tuple[str, str, str, int, Shape, str]
 _NON_BODY_LOCATIONS = frozenset({"header", "headers", "uri", "querystring", "statusCode"})
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#xD;"})
 _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#xD;",
                                "\n": "&#xA;", "\t": "&#x9;"})
 
@@ -52,8 +54,20 @@ class WireError(ValueError):
 
 
 def escape(text: str) -> str:
-    """``text`` escaped for XML character data."""
-    return text.translate(_ESCAPES)
+    """``text`` escaped for XML character data.
+
+    Substring tests first: most text needs no escaping, and ``in`` is far cheaper than
+    ``str.translate`` on long values such as message bodies.
+    """
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    if "\r" in text:
+        text = text.replace("\r", "&#xD;")
+    return text
 
 
 def escape_attr(text: str) -> str:
@@ -64,6 +78,8 @@ def escape_attr(text: str) -> str:
 def to_datetime(value: Any) -> datetime:
     """``value`` (datetime, epoch seconds or ISO 8601 text) as an aware UTC datetime."""
     if isinstance(value, datetime):
+        if value.tzinfo is UTC:
+            return value
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
     if isinstance(value, int | float):
         return datetime.fromtimestamp(value, UTC)
@@ -83,9 +99,11 @@ def format_timestamp(value: Any, fmt: str | None = None, *, millis: bool = False
             return str(int(seconds)) if seconds == int(seconds) else f"{seconds:.3f}"
         if fmt == "rfc822":
             return format_datetime(dt.replace(microsecond=0), usegmt=True)
+    # isoformat is implemented in C; strftime is several times slower.
+    naive = dt.replace(tzinfo=None)
     if millis or dt.microsecond:
-        return f"{dt:%Y-%m-%dT%H:%M:%S}.{dt.microsecond // 1000:03d}Z"
-    return f"{dt:%Y-%m-%dT%H:%M:%S}Z"
+        return naive.isoformat(timespec="milliseconds") + "Z"
+    return naive.isoformat(timespec="seconds") + "Z"
 
 
 def parse_timestamp(text: str, fmt: str | None = None) -> datetime:
@@ -191,8 +209,8 @@ def member_tag(shape: Shape, name: str) -> str:
 
 
 @lru_cache(maxsize=8192)
-def _struct_plan(shape: Shape) -> tuple[tuple[tuple[str, str, Shape], ...], tuple[tuple[str, str], ...], str]:
-    """(body elements as (name, tag, shape), attributes as (name, attr name), namespace decl)."""
+def _struct_plan(shape: Shape) -> tuple[tuple[_Element, ...], tuple[tuple[str, str, Shape], ...], str]:
+    """(body elements, attributes as (name, attr name, shape), namespace declaration)."""
     elements = []
     attributes = []
     for name, mshape in shape.members.items():
@@ -200,10 +218,24 @@ def _struct_plan(shape: Shape) -> tuple[tuple[tuple[str, str, Shape], ...], tupl
         if ser.get("location") in _NON_BODY_LOCATIONS:
             continue
         if ser.get("xmlAttribute"):
-            attributes.append((name, ser.get("name", name)))
+            attributes.append((name, ser.get("name", name), mshape))
         else:
-            elements.append((name, member_tag(mshape, name), mshape))
+            tag = member_tag(mshape, name)
+            elements.append((name, f"<{tag}>", f"</{tag}>", _kind(mshape), mshape, tag))
     return tuple(elements), tuple(attributes), namespace_decl(shape)
+
+
+def _kind(shape: Shape) -> int:
+    t = shape.type_name
+    if t == "string":
+        return _STRING
+    if t == "structure":
+        return _STRUCT
+    if t == "list":
+        return _LIST
+    if t == "map":
+        return _MAP
+    return _SCALAR
 
 
 def namespace_decl(shape: Shape) -> str:
@@ -245,7 +277,7 @@ class XmlWriter:
 
     def element(self, tag: str, text: str) -> None:
         """Append ``<tag>text</tag>`` with the text escaped."""
-        self.parts.append(f"<{tag}>{text.translate(_ESCAPES)}</{tag}>")
+        self.parts.append(f"<{tag}>{escape(text)}</{tag}>")
 
     def value(self, shape: Shape, value: Any, tag: str, extra_attrs: str = "") -> None:
         """Append ``value`` of ``shape`` as the element ``tag`` (a flattened list/map as its items)."""
@@ -257,78 +289,90 @@ class XmlWriter:
         elif t == "map":
             self._map(shape, value, tag)
         else:
-            text = format_scalar(shape, value, millis=self.millis).translate(_ESCAPES)
+            text = escape(format_scalar(shape, value, millis=self.millis))
             self.parts.append(f"<{tag}{extra_attrs}>{text}</{tag}>")
 
     def structure(self, shape: Shape, value: Mapping[str, Any], tag: str, extra_attrs: str = "") -> None:
         """Append a structure as ``<tag>`` with its members (xmlAttribute members as attributes)."""
         elements, attributes, ns = _struct_plan(shape)
         attrs = ns + extra_attrs
-        for name, attr in attributes:
+        for name, attr, ashape in attributes:
             v = value.get(name)
             if v is not None:
-                attrs += f' {attr}="{escape_attr(format_scalar(shape.members[name], v))}"'
+                attrs += f' {attr}="{escape_attr(format_scalar(ashape, v))}"'
         parts = self.parts
         parts.append(f"<{tag}{attrs}>")
-        self.members(elements, value)
+        self._members(elements, value)
         parts.append(f"</{tag}>")
-
-    def members(self, elements: tuple[tuple[str, str, Shape], ...], value: Mapping[str, Any]) -> None:
-        """Append the body members of a structure value, without an enclosing element."""
-        parts = self.parts
-        millis = self.millis
-        for name, tag, mshape in elements:
-            v = value.get(name)
-            if v is None:
-                continue
-            t = mshape.type_name
-            if t == "string":
-                parts.append(f"<{tag}>{v.translate(_ESCAPES) if isinstance(v, str) else escape(str(v))}</{tag}>")
-            elif t == "structure":
-                self.structure(mshape, v, tag)
-            elif t == "list":
-                self._list(mshape, v, tag)
-            elif t == "map":
-                self._map(mshape, v, tag)
-            else:
-                text = format_scalar(mshape, v, millis=millis).translate(_ESCAPES)
-                parts.append(f"<{tag}>{text}</{tag}>")
 
     def body_members(self, shape: Shape, value: Mapping[str, Any]) -> None:
         """Append the body members of structure ``shape`` with no enclosing element."""
-        self.members(_struct_plan(shape)[0], value)
+        self._members(_struct_plan(shape)[0], value)
+
+    def _members(self, elements: tuple[_Element, ...], value: Mapping[str, Any]) -> None:
+        append = self.parts.append
+        for name, open_tag, close_tag, kind, mshape, tag in elements:
+            v = value.get(name)
+            if v is None:
+                continue
+            if kind == _STRING:
+                append(open_tag + escape(v if v.__class__ is str else str(v)) + close_tag)
+            elif kind == _SCALAR:
+                append(open_tag + escape(format_scalar(mshape, v, millis=self.millis)) + close_tag)
+            elif kind == _STRUCT:
+                self.structure(mshape, v, tag)
+            elif kind == _LIST:
+                self._list(mshape, v, tag)
+            else:
+                self._map(mshape, v, tag)
 
     def _list(self, shape: Shape, value: Any, tag: str) -> None:
         member = shape.member
-        if shape.serialization.get("flattened"):
+        flattened = shape.serialization.get("flattened")
+        inner = tag if flattened else member.serialization.get("name", "member")
+        append = self.parts.append
+        if not flattened:
+            append(f"<{tag}>")
+        kind = _kind(member)
+        if kind == _STRUCT and not _struct_plan(member)[1] and not _struct_plan(member)[2]:
+            # The common case (a list of plain structures): one plan lookup for all items.
+            elements = _struct_plan(member)[0]
+            open_tag, close_tag = f"<{inner}>", f"</{inner}>"
             for item in value:
                 if item is not None:
-                    self.value(member, item, tag)
-            return
-        inner = member.serialization.get("name", "member")
-        self.parts.append(f"<{tag}>")
-        for item in value:
-            if item is not None:
-                self.value(member, item, inner)
-        self.parts.append(f"</{tag}>")
+                    append(open_tag)
+                    self._members(elements, item)
+                    append(close_tag)
+        elif kind == _STRING:
+            open_tag, close_tag = f"<{inner}>", f"</{inner}>"
+            for item in value:
+                if item is not None:
+                    append(open_tag + escape(item if item.__class__ is str else str(item)) + close_tag)
+        else:
+            for item in value:
+                if item is not None:
+                    self.value(member, item, inner)
+        if not flattened:
+            append(f"</{tag}>")
 
     def _map(self, shape: Shape, value: Mapping[Any, Any], tag: str) -> None:
         kshape, vshape = shape.key, shape.value
         ktag = kshape.serialization.get("name") or "key"
         vtag = vshape.serialization.get("name") or "value"
         flattened = shape.serialization.get("flattened")
-        parts = self.parts
+        append = self.parts.append
         if not flattened:
-            parts.append(f"<{tag}>")
-        entry = tag if flattened else "entry"
+            append(f"<{tag}>")
+        entry_open, entry_close = (f"<{tag}>", f"</{tag}>") if flattened else ("<entry>", "</entry>")
+        kopen, kclose = f"<{ktag}>", f"</{ktag}>"
         for k, v in value.items():
-            parts.append(f"<{entry}>")
-            self.value(kshape, k, ktag)
+            append(entry_open)
+            append(kopen + escape(str(k)) + kclose)
             if v is not None:
                 self.value(vshape, v, vtag)
-            parts.append(f"</{entry}>")
+            append(entry_close)
         if not flattened:
-            parts.append(f"</{tag}>")
+            append(f"</{tag}>")
 
 
 def write_xml(shape: Shape, value: Mapping[str, Any], tag: str, *, millis: bool = False,
@@ -422,7 +466,7 @@ def _read_struct(shape: Shape, node: Node, path: str) -> dict[str, Any]:
         by_tag.setdefault(child.tag, []).append(child)
     elements, attributes, _ns = _struct_plan(shape)
     out: dict[str, Any] = {}
-    for name, tag, mshape in elements:
+    for name, _open, _close, _k, mshape, tag in elements:
         found = by_tag.get(tag)
         if not found:
             continue
@@ -434,9 +478,9 @@ def _read_struct(shape: Shape, node: Node, path: str) -> dict[str, Any]:
             out[name] = _read_map_entries(mshape, found, mpath)
         else:
             out[name] = read_xml(mshape, found[0], mpath)
-    for name, attr in attributes:
+    for name, attr, ashape in attributes:
         if attr in node.attrs:
-            out[name] = parse_scalar(shape.members[name], node.attrs[attr], name)
+            out[name] = parse_scalar(ashape, node.attrs[attr], name)
     return out
 
 

@@ -211,3 +211,12 @@ def test_enums_a_service_checks_itself_are_skipped() -> None:
     # SQS answers InvalidAttributeName from its provider, not a validation error.
     passes("sqs", "GetQueueAttributes", {"QueueUrl": "q", "AttributeNames": ["All", "Nope"]})
     passes("sqs", "CreateQueue", {"QueueName": "q", "Attributes": {"Nope": "1"}})
+
+
+def test_shapes_without_reachable_rules_compile_to_nothing() -> None:
+    from fogbank.protocol.validate import _Compiler, settings
+
+    compiler = _Compiler(settings("dynamodb", "json"), "json")
+    # AttributeValue is recursive (M, L) but carries no rule: no per-request walk of items.
+    assert compiler.compile(service_model("dynamodb").shape_for("AttributeValue")) is None
+    assert compiler.compile(service_model("dynamodb").shape_for("CreateTableInput")) is not None

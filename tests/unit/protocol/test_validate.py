@@ -214,9 +214,29 @@ def test_enums_a_service_checks_itself_are_skipped() -> None:
 
 
 def test_shapes_without_reachable_rules_compile_to_nothing() -> None:
+    from botocore.model import ServiceModel
+
     from fogbank.protocol.validate import _Compiler, settings
 
-    compiler = _Compiler(settings("dynamodb", "json"), "json")
-    # AttributeValue is recursive (M, L) but carries no rule: no per-request walk of items.
-    assert compiler.compile(service_model("dynamodb").shape_for("AttributeValue")) is None
-    assert compiler.compile(service_model("dynamodb").shape_for("CreateTableInput")) is not None
+    model = ServiceModel({
+        "metadata": {"protocol": "json", "apiVersion": "2020-01-01", "endpointPrefix": "demo"},
+        "operations": {},
+        "shapes": {
+            "Tree": {"type": "structure", "members": {"Name": {"shape": "Text"}, "Kids": {"shape": "Trees"},
+                                                       "Attrs": {"shape": "Attrs"}}},
+            "Trees": {"type": "list", "member": {"shape": "Tree"}},
+            "Attrs": {"type": "map", "key": {"shape": "Text"}, "value": {"shape": "Tree"}},
+            "Text": {"type": "string"},
+            "Limited": {"type": "string", "max": 3},
+            "Top": {"type": "structure", "members": {"Tree": {"shape": "Tree"}, "Tag": {"shape": "Limited"}}},
+        },
+    }, service_name="demo")
+    compiler = _Compiler(settings("demo", "json"), "json")
+    # A recursive shape without any rule costs nothing per request ...
+    assert compiler.compile(model.shape_for("Tree")) is None
+    # ... and a parent checks only the members that carry one.
+    check = compiler.compile(model.shape_for("Top"))
+    assert check is not None
+    found: list = []
+    check({"Tree": {"Kids": [{"Name": "x" * 10}]}, "Tag": "long"}, "", "", found)
+    assert [(v.path, v.constraint) for v in found] == [("tag", "Member must have length less than or equal to 3")]

@@ -15,8 +15,6 @@ import os
 import signal
 import socket
 import sys
-import urllib.error
-import urllib.request
 from typing import Any
 
 from fogbank import __version__
@@ -164,6 +162,9 @@ def _loop_impl() -> str:
 
 
 def _request(config: Config, method: str, path: str) -> tuple[int, Any]:
+    import urllib.error
+    import urllib.request
+
     url = f"http://{_client_host(config.host)}:{config.port}{path}"
     req = urllib.request.Request(url, method=method, data=b"" if method == "POST" else None)
     try:

@@ -57,7 +57,7 @@ class App:
         self.router = Router()
         self.started = time.time()
         self._providers: dict[str, Any] = {}
-        self._validate = _load_validator()
+        self._validator: Any = None
 
     # --- providers -------------------------------------------------------------------------
 
@@ -88,8 +88,7 @@ class App:
     def dispatch(self, ctx: Ctx, service: str, operation: str, params: dict[str, Any]) -> Any:
         """Call ``service.operation`` in-process, validated like an HTTP request (``ctx.call``)."""
         op = service_model(service).operation_model(operation)
-        if self._validate is not None:
-            self._validate(op, params, "internal")
+        self.validate(op, params, "internal")
         return self._invoke(ctx.derive(service=service, operation=operation, request_id=str(uuid.uuid4())), params)
 
     def _invoke(self, ctx: Ctx, params: dict[str, Any]) -> Any:
@@ -98,6 +97,13 @@ class App:
         if method is None:
             raise NotImplementedOperation(ctx.service, ctx.operation)
         return method(ctx, params)
+
+    def validate(self, op: Any, params: dict[str, Any], family: str) -> None:
+        """Check ``params`` against the operation's model (the validator loads on first use, so
+        start-up does not pay for botocore)."""
+        if self._validator is None:
+            self._validator = _load_validator()
+        self._validator(op, params, family)
 
     def reset(self, service: str | None = None) -> list[str]:
         """Forget all state (or one service's), as the reset endpoints promise. Returns what was reset."""
@@ -160,8 +166,7 @@ class App:
             req = HttpRequest(req.method, route.path, req.query_string, req.headers, req.body)
         params = protocol.parse_request(op, req, route.path_params)
         principal = principals.resolve(route.scope.access_key, self.config, self.store)
-        if self._validate is not None:
-            self._validate(op, params, route.protocol)
+        self.validate(op, params, route.protocol)
         ctx = Ctx(
             account=principal.account,
             region=route.scope.region or self.config.default_region,
@@ -326,10 +331,8 @@ def load_provider_exists(service: str) -> bool:
 
 
 def _load_validator() -> Any:
-    try:
-        from fogbank.protocol.validate import validate
-    except ImportError:
-        return None
+    from fogbank.protocol.validate import validate
+
     return validate
 
 

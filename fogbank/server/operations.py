@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from botocore.model import OperationModel, ServiceModel
+if TYPE_CHECKING:
+    from botocore.model import OperationModel, ServiceModel
 
 _LABEL = re.compile(r"\{([^}]+?)(\+?)\}")
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import importlib
 import keyword
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
-from botocore.model import ServiceModel
+
+if TYPE_CHECKING:
+    from botocore.model import ServiceModel
 
 
 def package_name(service: str) -> str:

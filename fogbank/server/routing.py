@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from botocore.model import OperationModel
+from typing import TYPE_CHECKING
 
 from fogbank.errors import ServiceError, UnknownOperation
 from fogbank.protocol.base import HttpRequest
 from fogbank.server.operations import matcher_for
 from fogbank.spec.catalog import Catalog, catalog
 from fogbank.spec.loader import service_model
+
+if TYPE_CHECKING:
+    from botocore.model import OperationModel
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
 _CBOR_PATH = re.compile(r"/service/([^/]+)/operation/([^/?]+)\Z")

@@ -7,9 +7,11 @@ catalog (``catalog.py``) keeps the few facts routing needs in a cache file inste
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-from botocore.loaders import Loader
-from botocore.model import OperationModel, ServiceModel
+if TYPE_CHECKING:
+    from botocore.loaders import Loader
+    from botocore.model import OperationModel, ServiceModel
 
 # The services fogbank serves, by botocore's name for them.
 SERVICES: tuple[str, ...] = (
@@ -23,12 +25,17 @@ SERVICES: tuple[str, ...] = (
 
 @lru_cache(maxsize=1)
 def _loader() -> Loader:
+    # botocore is imported on first use: start-up never needs it (see catalog.py)
+    from botocore.loaders import Loader
+
     return Loader()
 
 
 @cache
 def service_model(name: str) -> ServiceModel:
     """botocore's model of service ``name`` (e.g. ``"sqs"``), loaded once."""
+    from botocore.model import ServiceModel
+
     data = _loader().load_service_model(name, "service-2")
     return ServiceModel(data, service_name=name)
 

@@ -1,0 +1,20 @@
+"""Fixtures for the KMS service tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+
+@pytest.fixture
+def kms(aws: Any) -> Any:
+    """A KMS client on fogbank (us-east-1, account 111111111111)."""
+    return aws("kms", account="111111111111")
+
+
+def error_of(excinfo: pytest.ExceptionInfo[ClientError]) -> tuple[str, int, str]:
+    """(code, HTTP status, message) of a ClientError."""
+    err = excinfo.value.response
+    return err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"], err["Error"].get("Message", "")

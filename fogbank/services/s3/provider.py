@@ -1,0 +1,27 @@
+"""S3: buckets and objects whose bytes stream to blob files, with versioning, multipart uploads,
+checksums and aws-chunked bodies, conditional and range requests, server-side encryption, Glacier
+restores and stored bucket configurations.
+
+The operations live in domain modules (``buckets``, ``objects``, ``listing``, ``multipart``,
+``configs``); this class only puts them together. Object metadata is in the store (layout in
+``store``), object bytes in ``ctx.blobs``.
+
+LIMITATIONS: bucket policies, ACLs and public access blocks are stored, not enforced (IAM
+enforcement does that); cross-account access is not checked; event notifications are not sent
+yet (``events`` marks the place); lifecycle rules are stored, not applied; SSE-KMS wraps data keys
+locally until fogbank has KMS; Object Lock retention and legal holds, Select, torrents,
+directory buckets, analytics/inventory/metrics/intelligent-tiering configurations and
+WriteGetObjectResponse are not implemented; GetObject answers a range with status 200 (not 206)
+and CORS headers are not added to actual requests until the server passes them through.
+"""
+
+from __future__ import annotations
+
+from fogbank.services.s3.buckets import BucketOperations
+from fogbank.services.s3.configs import ConfigOperations
+from fogbank.services.s3.listing import ListOperations
+from fogbank.services.s3.objects import ObjectOperations
+
+
+class Provider(BucketOperations, ObjectOperations, ListOperations, ConfigOperations):
+    """The S3 provider."""

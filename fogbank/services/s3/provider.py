@@ -20,8 +20,9 @@ from __future__ import annotations
 from fogbank.services.s3.buckets import BucketOperations
 from fogbank.services.s3.configs import ConfigOperations
 from fogbank.services.s3.listing import ListOperations
+from fogbank.services.s3.multipart import MultipartOperations
 from fogbank.services.s3.objects import ObjectOperations
 
 
-class Provider(BucketOperations, ObjectOperations, ListOperations, ConfigOperations):
+class Provider(BucketOperations, ObjectOperations, ListOperations, MultipartOperations, ConfigOperations):
     """The S3 provider."""

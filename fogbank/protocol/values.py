@@ -184,7 +184,10 @@ def float_from_wire(value: Any) -> float:
     if isinstance(value, float):
         return value
     if isinstance(value, int) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:
+            raise ValueError(f"{value} is out of range for a double") from None
     if isinstance(value, str) and value in _FLOAT_SPECIALS:
         return _FLOAT_SPECIALS[value]
     raise ValueError(f"expected a number, got {value!r}")

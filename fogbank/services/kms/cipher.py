@@ -139,14 +139,11 @@ def _decrypt_with(
 def encrypt(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
     """Encrypt up to 4 KB under a key."""
     record = _encryption_key(ctx, request["KeyId"], "Encrypt")
-    blob, algorithm, material_id = _encrypt_with(
+    blob, algorithm, _ = _encrypt_with(
         ctx, record, request["Plaintext"], request.get("EncryptionContext"), request.get("EncryptionAlgorithm")
     )
     dry_run(request)
-    out = {"CiphertextBlob": blob, "KeyId": keys.arn(record), "EncryptionAlgorithm": algorithm}
-    if material_id:
-        out["KeyMaterialId"] = material_id
-    return out
+    return {"CiphertextBlob": blob, "KeyId": keys.arn(record), "EncryptionAlgorithm": algorithm}
 
 
 def decrypt(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:

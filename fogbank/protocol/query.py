@@ -106,7 +106,13 @@ def serialize_response(op: OperationModel, output: dict[str, Any], request_id: s
 
 
 def error_code_and_status(service: ServiceModel, error: ServiceError) -> tuple[str, int]:
-    """The code and status to send: a query-compatible service's own query code when it has one."""
+    """The code and status to send: a query-compatible service's own query code when it has one.
+
+    A raiser may name the query code itself with a ``query_code`` attribute.
+    """
+    explicit = getattr(error, "query_code", None)
+    if explicit:
+        return explicit, error.status
     if query_compat.needs_overlay(service):
         mapped = query_compat.query_error(service, error.code)
         if mapped is not None:

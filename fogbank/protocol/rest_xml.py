@@ -9,6 +9,7 @@ Answers to HEAD requests carry no body.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -123,9 +124,40 @@ def _encoder(service: ServiceModel) -> rest.EncodeBody:
 # --- the contract ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)
+def _host_pattern(host_prefix: str) -> re.Pattern[str]:
+    regex = "".join(
+        f"(?P<{part[1:-1]}>[A-Za-z0-9-]+)" if part.startswith("{") else re.escape(part)
+        for part in re.split(r"(\{[^}]+\})", host_prefix)
+        if part
+    )
+    return re.compile(regex)
+
+
+def host_labels(op: OperationModel, host: str) -> dict[str, str]:
+    """Members the operation's ``hostPrefix`` carries in the Host header (``{AccountId}.``).
+
+    Read only when the host is a name with more labels after the prefix, so that a request sent
+    to ``localhost`` or an IP address without the prefix yields nothing.
+    """
+    endpoint = op.endpoint
+    if not endpoint or "{" not in endpoint.get("hostPrefix", ""):
+        return {}
+    name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    if not name or name.replace(".", "").isdigit():
+        return {}
+    found = _host_pattern(endpoint["hostPrefix"]).match(name)
+    if found is None or found.end() >= len(name):
+        return {}
+    return found.groupdict()
+
+
 def parse_request(op: OperationModel, req: HttpRequest, path_params: dict[str, str]) -> dict[str, Any]:
     """The operation's input as a boto3-style dict (see ``fogbank.protocol.base``)."""
-    return rest.parse_request(op, req, path_params, _decode, error_code="InvalidArgument")
+    params = rest.parse_request(op, req, path_params, _decode, error_code="InvalidArgument")
+    for name, value in host_labels(op, req.host).items():
+        params.setdefault(name, value)
+    return params
 
 
 def _request_headers(service: ServiceModel, request_id: str) -> list[tuple[str, str]]:

@@ -13,6 +13,8 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fogbank.errors import BadRequest, ServiceError
 from fogbank.protocol import query, query_compat
@@ -257,3 +259,22 @@ def test_query_view_of_sqs_model() -> None:
     assert view.shape_for_error_code("AWS.SimpleQueueService.NonExistentQueue").name == "QueueDoesNotExist"
     assert query_compat.query_error(model("sqs"), "QueueNameExists") == ("QueueAlreadyExists", 400)
     assert query_compat.query_error(model("iam"), "NoSuchEntity") is None
+
+
+_WIRE_KEYS = ["MetricData.member.1.Value", "MetricData.member.1.Timestamp", "MetricData.member.x",
+              "MetricData.member.1.Dimensions.member.1.Name", "MetricData", "MetricData.member.1",
+              "Namespace", "MetricData.member.1.StatisticValues.Sum", "MetricData.member.2.Values.member.1",
+              "MetricData.member.1.StorageResolution", "MetricData.member.1.Values"]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.tuples(st.sampled_from(_WIRE_KEYS), st.text(max_size=8)), max_size=6), st.binary(max_size=40))
+def test_fuzzed_bodies_parse_or_fail_cleanly(pairs: list[tuple[str, str]], noise: bytes) -> None:
+    operation = op("cloudwatch", "PutMetricData")
+    for body in (urlencode(pairs).encode(), noise, urlencode(pairs).encode() + b"&" + noise):
+        try:
+            got = query.parse_request(operation, HttpRequest("POST", "/", body=body), {})
+        except BadRequest as exc:
+            assert exc.code in ("InvalidParameterValue", "MalformedQueryString")
+        else:
+            assert isinstance(got, dict)

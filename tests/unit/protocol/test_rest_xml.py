@@ -16,6 +16,8 @@ from botocore.loaders import Loader
 from botocore.model import OperationModel, ServiceModel
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fogbank.errors import BadRequest, ServiceError
 from fogbank.protocol import rest_xml
@@ -195,3 +197,30 @@ def test_other_rest_xml_services_use_error_response() -> None:
         {"status_code": resp.status, "headers": HeadersDict(resp.headers), "body": resp.body}, None)
     assert parsed["Error"] == {"Type": "Sender", "Code": "NoSuchHostedZone", "Message": "No hosted zone"}
     assert parsed["ResponseMetadata"]["RequestId"] == "rid-4"
+
+
+def test_host_prefix_labels() -> None:
+    s3control = ServiceModel(Loader().load_service_model("s3control", "service-2"), service_name="s3control")
+    o = s3control.operation_model("ListAccessPoints")
+    assert rest_xml.host_labels(o, "123456789012.s3-control.localhost:4566") == {"AccountId": "123456789012"}
+    assert rest_xml.host_labels(o, "localhost:4566") == {}
+    assert rest_xml.host_labels(o, "127.0.0.1:4566") == {}
+    assert rest_xml.host_labels(op("GetObject"), "b.localhost") == {}
+    req = HttpRequest("GET", "/v20180820/accesspoint", "", {"host": "111122223333.localhost:4566"}, b"")
+    assert rest_xml.parse_request(o, req, {})["AccountId"] == "111122223333"
+
+
+_GOOD = (b'<Delete xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Object><Key>k</Key>'
+         b"<VersionId>v</VersionId></Object><Quiet>true</Quiet></Delete>")
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.integers(0, len(_GOOD)), st.integers(0, len(_GOOD)), st.binary(max_size=12))
+def test_mangled_xml_parses_or_fails_cleanly(start: int, end: int, junk: bytes) -> None:
+    body = _GOOD[:start] + junk + _GOOD[max(start, end):]
+    try:
+        got = rest_xml.parse_request(op("DeleteObjects"), HttpRequest("POST", "/b", "delete", {}, body), {"Bucket": "b"})
+    except BadRequest as exc:
+        assert exc.code == "MalformedXML"
+    else:
+        assert isinstance(got.get("Delete", {}), dict)

@@ -1,0 +1,22 @@
+"""IAM: users, groups, roles, managed and inline policies, instance profiles, access keys and
+other credentials, and policy simulation, on fogbank's store and clock. IAM is global: its data
+is keyed by account only. Each domain's operations live in their own module and are gathered
+into ``Provider`` here.
+
+LIMITATIONS: policies are stored and simulated but not enforced on requests (that is IAM
+enforcement's work); virtual MFA devices have no QR code image; server certificates are checked
+for PEM form and expiry but the private key is not matched to the certificate; SAML assertions
+are checked for form, not signature; credential reports, access advisor, organizations features,
+delegation requests, SSH public keys and signing certificates are not implemented.
+"""
+
+from __future__ import annotations
+
+from fogbank.services.iam.credentials import Credentials
+from fogbank.services.iam.policies import Policies
+from fogbank.services.iam.roles import Roles
+from fogbank.services.iam.users import Users
+
+
+class Provider(Users, Roles, Policies, Credentials):
+    """The IAM operations."""

@@ -19,7 +19,6 @@ from fogbank.services.dynamodb.expressions import (
     Condition,
     KeyCondition,
     condition,
-    item_size,
     key_condition,
     legacy,
     validate_expression_values,
@@ -225,8 +224,8 @@ class Reader:
             if (limit is not None and scanned >= limit) or read_bytes >= PAGE_BYTES:
                 more = True
                 break
-            item = keys.load_item(raw)
-            read_bytes += item_size(item)
+            item, size = keys.load_sized(raw)
+            read_bytes += size
             scanned += 1
             last = item
             if self.filter is None or self.filter.evaluate(item):
@@ -288,7 +287,7 @@ class Reader:
         for entry in items:
             raw = self.ctx.store.get(prefix + tuple(keys.key_element(entry[n]) for n in self.table.key_names))
             if raw is not None:
-                item = keys.load_item(raw)
-                consumed.units += read_units(item_size(item), self.consistent)
+                item, size = keys.load_sized(raw)
+                consumed.units += read_units(size, self.consistent)
                 out.append(item)
         return out

@@ -11,9 +11,11 @@ Key attribute values become key elements that sort as DynamoDB sorts them: S as 
 (code point order = UTF-8 byte order), N as ``Decimal`` (numeric), B as ``bytes``. So a Query is
 one range scan of (table, pk) and a sort-key condition narrows its bounds.
 
-Item documents: ``json`` of the wire-form item; binary values (B, BS) are base64 text, restored
-on load only when the document holds a binary tag at all (most do not), so loading stays one
-``json.loads``.
+Item documents (items and index entries): the item's size as DynamoDB counts it, a space, then
+``json`` of the wire-form item. The size is computed once at write time because every read
+needs it (capacity units, the 1 MB page) and recounting costs more than parsing. Binary values
+(B, BS) are base64 text, restored on load only when the document holds a binary tag at all
+(most do not), so loading stays one JSON parse.
 """
 
 from __future__ import annotations
@@ -89,12 +91,29 @@ def load(data: bytes) -> Any:
     return json.loads(data)
 
 
-def load_item(data: bytes) -> dict[str, Any]:
-    """A stored item back in wire form with binary values as bytes."""
-    item = json.loads(data)
-    if b'"B' in data:
+_ENCODER = json.JSONEncoder(separators=_SEPARATORS, ensure_ascii=False, default=_bytes_to_text)
+_DECODER = json.JSONDecoder()
+
+
+def dump_item(item: dict[str, Any], size: int) -> bytes:
+    """An item (or index entry) of ``size`` bytes as its stored document."""
+    return f"{size} {_ENCODER.encode(item)}".encode()
+
+
+def load_sized(data: bytes) -> tuple[dict[str, Any], int]:
+    """A stored item document back as (item in wire form with bytes restored, its size)."""
+    text = data.decode("utf-8")
+    cut = text.index(" ")
+    item = _DECODER.decode(text[cut + 1:])
+    # '"B":' / '"BS":' is how a binary tag looks in the compact JSON ('"BOOL":' is not one)
+    if '"B":' in text or '"BS":' in text:
         restore_binary(item)
-    return item
+    return item, int(text[:cut])
+
+
+def load_item(data: bytes) -> dict[str, Any]:
+    """A stored item document back in wire form with binary values as bytes."""
+    return load_sized(data)[0]
 
 
 def restore_binary(item: dict[str, Any]) -> None:

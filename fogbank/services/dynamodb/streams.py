@@ -125,7 +125,7 @@ class Feed:
             if seq <= after:
                 continue
             record = keys.load(raw)
-            if b'"B' in raw:
+            if b'"B":' in raw or b'"BS":' in raw:
                 for part in ("Keys", "NewImage", "OldImage"):
                     if part in record:
                         keys.restore_binary(record[part])

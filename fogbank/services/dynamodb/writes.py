@@ -51,13 +51,13 @@ def apply(
     """Write ``new`` (or delete, when None) over ``old`` at ``key``, keeping everything in step."""
     a, r, name = ctx.account, ctx.region, table.name
     item_key = keys.items_prefix(a, r, name) + key
+    new_size = item_size(new) if new is not None else 0
     if new is None:
         txn.delete(item_key)
     else:
-        txn.put(item_key, keys.dump(new))
+        txn.put(item_key, keys.dump_item(new, new_size))
     if consumed is not None:
-        size = max(item_size(old) if old else 0, item_size(new) if new else 0)
-        consumed.units += write_units(size, transactional)
+        consumed.units += write_units(max(item_size(old) if old else 0, new_size), transactional)
     for index in table.indexes.values():
         had, has = index.holds(old), index.holds(new)
         if not had and not has:
@@ -72,8 +72,9 @@ def apply(
             txn.delete(old_key)
             units += write_units(item_size(old_entry), transactional)  # type: ignore[arg-type]
         if new_key is not None and (new_key != old_key or new_entry != old_entry):
-            txn.put(new_key, keys.dump(new_entry))
-            units += write_units(item_size(new_entry), transactional)  # type: ignore[arg-type]
+            entry_size = item_size(new_entry)  # type: ignore[arg-type]
+            txn.put(new_key, keys.dump_item(new_entry, entry_size))  # type: ignore[arg-type]
+            units += write_units(entry_size, transactional)
         if consumed is not None and units:
             consumed.add_index(index.kind, index.name, units)
     ttl = table.ttl_attribute
@@ -106,7 +107,8 @@ def backfill(ctx: Ctx, table: Table, index_name: str) -> None:
     for store_key, raw in ctx.store.scan(prefix=prefix):
         item = keys.load_item(raw)
         if index.holds(item):
-            batch.append((iprefix + table.index_entry_key(index, item, store_key[len(prefix):]), keys.dump(index.project(item))))
+            entry = index.project(item)
+            batch.append((iprefix + table.index_entry_key(index, item, store_key[len(prefix):]), keys.dump_item(entry, item_size(entry))))
         if len(batch) >= 1000:
             _put_all(ctx, batch)
     _put_all(ctx, batch)

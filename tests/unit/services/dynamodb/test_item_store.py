@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from fogbank.services.dynamodb import store
 from fogbank.services.dynamodb.capacity import Consumed, read_units, write_units
+from fogbank.services.dynamodb.expressions import item_size
 from fogbank.services.dynamodb.reads import _successor
 from fogbank.store.keys import encode
 
@@ -32,7 +33,8 @@ values = st.recursive(
 
 @given(st.dictionaries(st.text(min_size=1, max_size=5), values, max_size=5))
 def test_items_round_trip_through_one_json_document(item: dict) -> None:
-    assert store.load_item(store.dump(item)) == item
+    size = item_size(item)
+    assert store.load_sized(store.dump_item(item, size)) == (item, size)
 
 
 def test_key_elements_sort_as_dynamodb_sorts_keys() -> None:

@@ -247,11 +247,15 @@ class ReplicationConfigurationNotFoundError(_Unmodelled):
     message_text = "The replication configuration was not found"
 
 
-class CORSForbidden(_Unmodelled):
-    """A preflight that no CORS rule allows (S3 answers 403 AccessForbidden)."""
+class AccessForbidden(_Unmodelled):
+    """A CORS preflight that the bucket's rules do not allow."""
 
     status = 403
-    message_text = "CORSResponse: This CORS request is not allowed."
+    message_text = (
+        "CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, "
+        "request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted "
+        "by the resource's CORS spec."
+    )
 
 
 class MissingContentLength(_Unmodelled):

@@ -95,3 +95,22 @@ def test_transact_get(ddb: Any, table: str) -> None:
     ], ReturnConsumedCapacity="TOTAL")
     assert got["Responses"] == [{"Item": {"v": n(1)}}, {}]
     assert got["ConsumedCapacity"][0]["CapacityUnits"] == 4.0
+
+
+def test_batch_get_on_throttled_table(ddb: Any, fogbank: Any) -> None:
+    make_table(ddb, name="slow", range_type=None, ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1000})
+    ddb.put_item(TableName="slow", Item={**key(1), "d": s("x" * (390 * 1024))})
+    for _ in range(4):  # 98 RCU each, strongly consistent: the 300 RCU burst is spent
+        ddb.get_item(TableName="slow", Key=key(1), ConsistentRead=True)
+    assert error_of(ddb.batch_get_item, RequestItems={"slow": {"Keys": [key(1)]}})[0] == "ProvisionedThroughputExceededException"
+    make_table(ddb, name="fast", range_type=None)
+    ddb.put_item(TableName="fast", Item=key(1))
+    mixed = ddb.batch_get_item(RequestItems={"slow": {"Keys": [key(1)]}, "fast": {"Keys": [key(1)]}})
+    assert mixed["Responses"]["fast"] == [key(1)] and mixed["UnprocessedKeys"] == {"slow": {"Keys": [key(1)]}}
+    fogbank.advance(100)
+    assert len(ddb.batch_get_item(RequestItems={"slow": {"Keys": [key(1)]}})["Responses"]["slow"]) == 1
+
+
+def test_partiql_is_honestly_not_implemented(ddb: Any, table: str) -> None:
+    code, status, message = error_of(ddb.execute_statement, Statement='SELECT * FROM "t"')
+    assert (code, status) == ("NotImplemented", 501) and "ExecuteStatement" in message

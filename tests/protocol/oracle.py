@@ -28,7 +28,7 @@ from botocore.parsers import create_parser
 from botocore.response import StreamingBody
 from botocore.serialize import create_serializer
 
-from .compare import diff
+from .compare import diff, query_wire, xml_text
 from .shapes import http_owned
 
 ENDPOINT = "http://localhost:4566"
@@ -215,7 +215,18 @@ def check_input(case: Case, params: dict) -> list[str]:
     # Content-Length and its kind are the HTTP layer's: a parser may fill them from the request.
     owned = {n for n, m in op.input_shape.members.items() if http_owned(m) and n not in params}
     parsed = {k: v for k, v in parsed.items() if k not in owned} if isinstance(parsed, dict) else parsed
-    return problems + diff(params, parsed, op.input_shape, case.protocol)
+    return problems + diff(on_the_wire(params, op.input_shape, case.protocol), parsed, op.input_shape, case.protocol)
+
+
+def on_the_wire(params: dict, shape: Shape, protocol: str) -> dict:
+    """What of ``params`` a botocore client's request can carry (see ``compare.query_wire``)."""
+    if protocol in ("query", "ec2"):
+        return query_wire(params, shape, protocol)
+    if protocol == "rest-xml":
+        # Only the body is XML: headers, URI and query string carry a CR unchanged.
+        body = {n for n, m in shape.members.items() if not m.serialization.get("location")}
+        return {k: xml_text(v) if k in body else v for k, v in params.items()}
+    return params
 
 
 def _response_dict(op: OperationModel, resp: Any) -> dict:
@@ -259,6 +270,15 @@ def check_output(case: Case, output: dict) -> list[str]:
         return [f"botocore cannot parse the response: {e!r:.300} body={resp.body[:200]!r}"]
     after_call(case, op, parsed, resp)
     got = _without_metadata(parsed, drop)
+    for name, member in (op.output_shape.members.items() if op.output_shape else ()):
+        if hasattr(got.get(name), "read"):
+            got[name] = got[name].read()
+        # botocore always reports the HTTP status, and the Content-Type a server always sends.
+        if name not in output and (
+            member.serialization.get("location") == "statusCode"
+            or member.serialization.get("name", "").lower() == "content-type"
+        ):
+            got.pop(name, None)
     if op.output_shape is None:
         return [f"botocore parsed {got!r:.80} for an operation without output"] if got else []
     return diff(output, got, op.output_shape, case.protocol)
@@ -269,6 +289,8 @@ def after_call(case: Case, op: OperationModel, parsed: dict, resp: Any) -> None:
     if (case.service, op.name) == ("s3", "GetBucketLocation"):
         http_response = SimpleNamespace(raw=resp.body, content=resp.body)
         parse_get_bucket_location(parsed, http_response)
+        if parsed.get("LocationConstraint") is None:
+            parsed.pop("LocationConstraint", None)
 
 
 def error_code(shape: Shape) -> str:
@@ -341,3 +363,34 @@ def check_errors(case: Case, make_fields: Any) -> list[str]:
     for shape in op.error_shapes:
         out.extend(check_error(case, shape, make_fields(shape)))
     return out
+
+
+def check_generic_error(service: str, protocol: str, err: Any, op_name: str | None) -> list[str]:
+    """A generic fogbank error (not modelled) reaches botocore with its code, message and status.
+
+    ``op_name`` None stands for errors raised before an operation is known (routing, auth).
+    """
+    model = model_for(service, protocol)
+    server = base_model(service)
+    module = protocol_module(protocol)
+    server_op = server.operation_model(op_name) if op_name else None
+    try:
+        resp = module.serialize_error(server, err, REQUEST_ID, server_op)
+    except Exception as e:  # noqa: BLE001
+        return [f"serialize_error raised {e!r:.300}"]
+    problems = [] if resp.status == err.status else [f"status {resp.status}, expected {err.status}"]
+    op = model.operation_model(op_name) if op_name else None
+    headers = HeadersDict()
+    for name, value in resp.headers:
+        headers[name] = value
+    response = {"status_code": resp.status, "headers": headers, "body": resp.body}
+    try:
+        parsed = create_parser(protocol).parse(response, op.output_shape if op else None)
+    except Exception as e:  # noqa: BLE001
+        return problems + [f"botocore cannot parse the error: {e!r:.200} body={resp.body[:200]!r}"]
+    got = parsed.get("Error", {})
+    if err.code not in (got.get("Code"), got.get("QueryErrorCode")):
+        problems.append(f"code {got.get('Code')!r}, expected {err.code!r}")
+    if got.get("Message") != err.message:
+        problems.append(f"message {got.get('Message')!r:.80}, expected {err.message!r}")
+    return problems

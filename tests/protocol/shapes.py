@@ -25,6 +25,8 @@ EPOCH_MAX = 4102444800  # 2100-01-01
 
 # Body text deliberately carries characters that each wire format must escape.
 BODY_ALPHABET = string.ascii_letters + string.digits + " -_.:/<>&'\"=+é€"
+# Hypothesis also tries whitespace that XML parsers like to normalise and 4-byte UTF-8.
+WIDE_BODY_ALPHABET = BODY_ALPHABET + "\n\t\r😀\u00a0"
 HEADER_ALPHABET = string.ascii_letters + string.digits + "-_.:/=+"
 LABEL_ALPHABET = string.ascii_letters + string.digits + "-_"
 KEY_ALPHABET = string.ascii_lowercase + string.digits
@@ -113,7 +115,7 @@ class DrawChooser:
 class Where:
     """Where on the wire a value travels, which limits what it may contain."""
 
-    location: str = ""  # "", "header", "headers", "querystring", "uri", "statusCode"
+    location: str = ""  # "", "header", "headers", "querystring", "uri", "statusCode", "host"
     greedy: bool = False
     output: bool = False
     in_list: bool = False
@@ -242,9 +244,14 @@ class ShapeValues:
             return self.c.choice(enum)
         lo = int(shape.metadata.get("min", 0))
         hi = int(shape.metadata.get("max", 10**9))
-        if where.location in ("header", "headers", "uri", "querystring") or isinstance(self.c, RandomChooser):
+        if where.location in ("header", "headers", "uri", "querystring", "host") or isinstance(self.c, RandomChooser):
             lo = max(lo, 1)
         size_hi = max(lo, min(hi, self.limits.max_text))
+        if where.location == "host":
+            # A host-prefix label must be a DNS label (botocore refuses anything else).
+            return (self.c.text(string.ascii_lowercase, 1, 1)
+                    + self.c.text(string.ascii_lowercase + string.digits + "-", max(lo - 1, 0), max(size_hi - 2, 0))
+                    + self.c.text(string.ascii_lowercase + string.digits, 1, 1))[: max(hi, 1)]
         if where.location == "uri":
             head = self.c.text(string.ascii_letters, 1, 1)
             body = self.c.text(LABEL_ALPHABET, max(lo - 1, 0), max(size_hi - 1, 0))
@@ -255,7 +262,7 @@ class ShapeValues:
         if where.location in ("header", "headers"):
             first = self.c.text(string.ascii_letters, 1, 1)
             return (first + self.c.text(HEADER_ALPHABET, max(lo - 1, 0), max(size_hi - 1, 0)))[:hi]
-        return self.c.text(BODY_ALPHABET, lo, size_hi)
+        return self.c.text(WIDE_BODY_ALPHABET if isinstance(self.c, DrawChooser) else BODY_ALPHABET, lo, size_hi)
 
     def _integer(self, shape: Shape, where: Where) -> int:
         if where.location == "statusCode":
@@ -288,7 +295,7 @@ class ShapeValues:
     def _where(self, member: Shape, parent: Where, top: bool) -> Where:
         if not top:
             return Where(output=parent.output, location="")
-        loc = member.serialization.get("location", "")
+        loc = "host" if member.serialization.get("hostLabel") else member.serialization.get("location", "")
         greedy = False
         return Where(location=loc, greedy=greedy, output=parent.output)
 

@@ -91,3 +91,29 @@ def test_every_service_in_scope_has_cases() -> None:
         for protocol in oracle.protocols_of(oracle.base_model(service)):
             assert (service, protocol) in covered
     assert len(CASES) > 2500
+
+
+PAIRS = sorted({(c.service, c.protocol) for c in CASES})
+
+
+@pytest.mark.parametrize(("service", "protocol"), PAIRS, ids=[f"{s}/{p}" for s, p in PAIRS])
+def test_generic_errors(service: str, protocol: str) -> None:
+    """fogbank's own error kinds (not in any model) reach botocore intact, with or without an operation."""
+    try:
+        errors = oracle._import("fogbank.errors")
+        oracle.protocol_module(protocol)
+    except oracle.Unavailable as e:
+        pytest.skip(str(e))
+    op_name = sorted(oracle.base_model(service).operation_names)[0]
+    kinds = [
+        errors.NotImplementedOperation(service, op_name),
+        errors.InternalFailure("boom <&>"),
+        errors.ServiceUnavailable("try again later"),
+        errors.InvalidInput("1 validation error detected: Value 'x' at 'y' failed"),
+        errors.ServiceError("Throttled", code="ThrottlingException", status=400),
+    ]
+    problems = []
+    for err in kinds:
+        for op in (None, op_name):
+            problems += [f"{err!r} (operation {op}): {p}" for p in oracle.check_generic_error(service, protocol, err, op)]
+    assert not problems, "\n".join(problems)

@@ -9,9 +9,11 @@ from the cipher (CTR is unauthenticated; the threat model is "bytes at rest are 
 Data keys:
 - SSE-S3 (``AES256``): a random data key per object, wrapped (AES-256-GCM) with the account and
   region's master key, which is kept in the store; only the wrapped key is in the object record.
-- SSE-KMS (``aws:kms``): ``kms_data_key`` is the hook for KMS's GenerateDataKey/Decrypt. Until
-  fogbank has a KMS provider the data key is wrapped locally like SSE-S3's, with the key id
-  recorded so responses echo it (default ``alias/aws/s3``'s ARN).
+- SSE-KMS (``aws:kms``): the data key comes from KMS's GenerateDataKey (``ctx.call``), and only
+  its ciphertext is stored; reading calls KMS's Decrypt, so a disabled key or a caller without
+  ``kms:Decrypt`` gets KMS's error. The default key is the account's ``aws/s3`` key. Where no KMS
+  provider can be reached (a context without dispatch) the data key is wrapped locally like
+  SSE-S3's, with the key id recorded so responses still echo it.
 - SSE-C: the customer's own key (verified against its MD5) encrypts the bytes; only the key's
   MD5 is stored, so the object cannot be read without the key.
 """
@@ -94,11 +96,16 @@ def kms_data_key(ctx: Ctx, key_arn: str) -> tuple[bytes, dict[str, str]] | None:
 
     Returns the plaintext key and what to store to get it back (``kms_blob``).
     """
+    if ctx.dispatch is None:
+        return None
     try:
-        out = ctx.call("kms", "GenerateDataKey", {"KeyId": key_arn, "KeySpec": "AES_256"})
+        out = ctx.call("kms", "GenerateDataKey", {"KeyId": key_arn, "KeySpec": "AES_256"})  # as the caller
     except NotImplementedOperation:
         return None
-    return out["Plaintext"], {"kms_blob": base64.b64encode(out["CiphertextBlob"]).decode()}
+    stored = {"kms_blob": base64.b64encode(out["CiphertextBlob"]).decode()}
+    if out.get("KeyId"):
+        stored["kms_key"] = out["KeyId"]
+    return out["Plaintext"], stored
 
 
 def customer_key(algorithm: str | None, key_b64: str | None, key_md5: str | None, *, source: bool = False) -> bytes | None:

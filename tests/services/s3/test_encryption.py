@@ -1,0 +1,89 @@
+"""Server-side encryption: SSE-S3, SSE-KMS (local data keys until KMS exists), SSE-C with its key
+checks, bucket default encryption, ranges and multipart over encrypted bytes."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from tests.services.s3.helpers import assert_error, error_of
+
+KEY = b"k" * 32
+OTHER = b"o" * 32
+
+
+def test_sse_s3(s3: Any, bucket: str) -> None:
+    put = s3.put_object(Bucket=bucket, Key="k", Body=b"secret data", ServerSideEncryption="AES256")
+    assert put["ServerSideEncryption"] == "AES256"
+    got = s3.get_object(Bucket=bucket, Key="k")
+    assert got["ServerSideEncryption"] == "AES256"
+    assert got["Body"].read() == b"secret data"
+    assert s3.get_object(Bucket=bucket, Key="k", Range="bytes=7-10")["Body"].read() == b"data"
+
+
+def test_sse_kms_default_and_named_key(s3: Any, aws: Any, bucket: str) -> None:
+    put = s3.put_object(Bucket=bucket, Key="k", Body=b"kms data", ServerSideEncryption="aws:kms")
+    assert put["SSEKMSKeyId"].startswith("arn:aws:kms:us-east-1:000000000000:")
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"kms data"
+    kms = aws("kms")
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+    named = s3.put_object(Bucket=bucket, Key="n", Body=b"named", ServerSideEncryption="aws:kms", SSEKMSKeyId=key_id)
+    assert named["SSEKMSKeyId"].endswith(f":key/{key_id}")
+    head = s3.head_object(Bucket=bucket, Key="n")
+    assert head["ServerSideEncryption"] == "aws:kms"
+    assert s3.get_object(Bucket=bucket, Key="n")["Body"].read() == b"named"
+    assert_error(s3.put_object, "InvalidArgument", 400, Bucket=bucket, Key="x", Body=b"x", SSEKMSKeyId="abc")
+    # a disabled key can neither encrypt new objects nor decrypt old ones
+    kms.disable_key(KeyId=key_id)
+    assert error_of(s3.get_object, Bucket=bucket, Key="n")["ResponseMetadata"]["HTTPStatusCode"] >= 400
+    assert error_of(s3.put_object, Bucket=bucket, Key="n2", Body=b"x", ServerSideEncryption="aws:kms",
+                    SSEKMSKeyId=key_id)["ResponseMetadata"]["HTTPStatusCode"] >= 400
+    assert_error(s3.put_object, "NotFoundException", 400, Bucket=bucket, Key="x", Body=b"x", ServerSideEncryption="aws:kms",
+                 SSEKMSKeyId="1234abcd-12ab-34cd-56ef-1234567890ab")
+
+
+def test_sse_c_requires_the_right_key(s3: Any, bucket: str) -> None:
+    put = s3.put_object(Bucket=bucket, Key="k", Body=b"customer secret", SSECustomerAlgorithm="AES256", SSECustomerKey=KEY)
+    assert put["SSECustomerAlgorithm"] == "AES256" and put["SSECustomerKeyMD5"]
+    got = s3.get_object(Bucket=bucket, Key="k", SSECustomerAlgorithm="AES256", SSECustomerKey=KEY)
+    assert got["Body"].read() == b"customer secret"
+    assert s3.get_object(Bucket=bucket, Key="k", SSECustomerAlgorithm="AES256", SSECustomerKey=KEY,
+                         Range="bytes=9-")["Body"].read() == b"secret"
+    assert_error(s3.get_object, "InvalidRequest", 400, Bucket=bucket, Key="k")
+    assert_error(s3.get_object, "AccessDenied", 403, Bucket=bucket, Key="k", SSECustomerAlgorithm="AES256", SSECustomerKey=OTHER)
+    assert_error(s3.head_object, "400", 400, Bucket=bucket, Key="k")
+    assert_error(s3.put_object, "InvalidArgument", 400, Bucket=bucket, Key="short", Body=b"x",
+                 SSECustomerAlgorithm="AES256", SSECustomerKey=b"short")
+    # copying needs the source key; the copy can be stored under another key
+    assert_error(s3.copy_object, "InvalidRequest", 400, Bucket=bucket, Key="copy", CopySource=f"{bucket}/k")
+    s3.copy_object(Bucket=bucket, Key="copy", CopySource=f"{bucket}/k", CopySourceSSECustomerAlgorithm="AES256",
+                   CopySourceSSECustomerKey=KEY, SSECustomerAlgorithm="AES256", SSECustomerKey=OTHER)
+    assert s3.get_object(Bucket=bucket, Key="copy", SSECustomerAlgorithm="AES256", SSECustomerKey=OTHER)["Body"].read() == b"customer secret"
+
+
+def test_bucket_default_encryption(s3: Any, aws: Any, bucket: str) -> None:
+    assert_error(s3.get_bucket_encryption, "ServerSideEncryptionConfigurationNotFoundError", 404, Bucket=bucket)
+    kms = aws("kms")
+    kms.create_alias(AliasName="alias/my-key", TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])
+    config = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/my-key"}}]}
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=config)
+    assert s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    put = s3.put_object(Bucket=bucket, Key="k", Body=b"by default")
+    assert put["ServerSideEncryption"] == "aws:kms"
+    assert put["SSEKMSKeyId"].startswith("arn:aws:kms:us-east-1:000000000000:key/")
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"by default"
+    s3.delete_bucket_encryption(Bucket=bucket)
+    assert "ServerSideEncryption" not in s3.put_object(Bucket=bucket, Key="plain", Body=b"x")
+
+
+def test_encrypted_multipart(s3: Any, bucket: str) -> None:
+    parts = [os.urandom(5 * 1024 * 1024), os.urandom(1000)]
+    uid = s3.create_multipart_upload(Bucket=bucket, Key="k", SSECustomerAlgorithm="AES256", SSECustomerKey=KEY)["UploadId"]
+    assert_error(s3.upload_part, "InvalidRequest", 400, Bucket=bucket, Key="k", UploadId=uid, PartNumber=1, Body=b"x")
+    etags = [s3.upload_part(Bucket=bucket, Key="k", UploadId=uid, PartNumber=i + 1, Body=p, SSECustomerAlgorithm="AES256",
+                            SSECustomerKey=KEY)["ETag"] for i, p in enumerate(parts)]
+    s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=uid, MultipartUpload={
+        "Parts": [{"PartNumber": i + 1, "ETag": e} for i, e in enumerate(etags)]})
+    first = 5 * 1024 * 1024 - 10
+    got = s3.get_object(Bucket=bucket, Key="k", SSECustomerAlgorithm="AES256", SSECustomerKey=KEY, Range=f"bytes={first}-")
+    assert got["Body"].read() == (parts[0] + parts[1])[first:]

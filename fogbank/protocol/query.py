@@ -46,7 +46,8 @@ def type_error_code(service: ServiceModel) -> str:
 def form_params(req: HttpRequest) -> dict[str, str]:
     """The request's parameters: query string and form body together (the body wins a clash).
 
-    Raises ``BadRequest`` with ``MalformedQueryString`` when either is not valid UTF-8 form data.
+    Raises ``BadRequest`` with ``MalformedQueryString`` when either is not valid UTF-8 form data;
+    AWS's common-errors table gives that code HTTP 404.
     """
     params: dict[str, str] = {}
     try:
@@ -56,7 +57,7 @@ def form_params(req: HttpRequest) -> dict[str, str]:
             params.update(parse_qsl(req.body.decode("utf-8"), keep_blank_values=True, errors="strict"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise BadRequest(f"The request is not valid form data: {exc}", code="MalformedQueryString",
-                         status=400) from None
+                         status=404) from None
     return params
 
 

@@ -1,0 +1,221 @@
+"""Running an invocation: concurrency, the environment spec, the run, logs and the result.
+
+``Invoker`` owns the process manager and the in-memory concurrency counters (what runs right now
+is not durable state). The account's limit is 1,000 concurrent executions per region unless the
+config says otherwise; a function with reserved concurrency runs only within its reservation,
+the others share what is left unreserved.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import secrets
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fogbank.context import Ctx
+from fogbank.errors import ServiceError
+from fogbank.runtimes import code, launch
+from fogbank.runtimes.environment import Invocation, Outcome, Spec, error_body
+from fogbank.runtimes.manager import DEFAULT_IDLE_SECONDS, Manager
+from fogbank.services.lambda_ import logs, store
+from fogbank.services.lambda_.errors import TooManyRequestsException
+from fogbank.services.lambda_.resolve import Target
+
+DEFAULT_ACCOUNT_CONCURRENCY = 1000
+
+
+@dataclass
+class Result:
+    """What an invocation returned."""
+
+    ok: bool
+    payload: bytes
+    error_type: str | None
+    version: str
+    log: str
+    request_id: str
+
+
+def account_limit(ctx: Ctx) -> int:
+    """Concurrent executions allowed per account and region."""
+    return int(getattr(ctx.config, "lambda_concurrent_executions", DEFAULT_ACCOUNT_CONCURRENCY))
+
+
+def reserved_total(ctx: Ctx) -> int:
+    """The concurrency reserved by all functions of this account and region."""
+    return sum(int(rec.get("concurrency") or 0) for _k, rec in store.scan(ctx, "function"))
+
+
+def trace_header() -> str:
+    """A new X-Ray trace header."""
+    return f"Root=1-{int(time.time()):08x}-{secrets.token_hex(12)};Parent={secrets.token_hex(8)};Sampled=0"
+
+
+class Invoker:
+    """Runs invocations on execution environments, within the concurrency limits."""
+
+    def __init__(self) -> None:
+        self.manager: Manager | None = None
+        self.running: dict[tuple, int] = {}
+        self.specs: dict[tuple, Spec] = {}
+        self.credentials: dict[tuple, dict[str, str]] = {}
+        self.flags: dict[str, Any] = {}
+        self.reserved: dict[tuple, int] = {}
+
+    def manager_for(self, ctx: Ctx) -> Manager:
+        """The process manager (created on first use, under the blob store's directory)."""
+        if self.manager is None:
+            root = Path(getattr(ctx.blobs, "root", ".")) / "lambda"
+            idle = float(getattr(ctx.config, "lambda_idle_seconds", DEFAULT_IDLE_SECONDS))
+            self.manager = Manager(root / "env", ctx.clock.now, idle)
+        return self.manager
+
+    def forget_reserved(self, ctx: Ctx) -> None:
+        """Drop the cached reservation total (a reservation changed)."""
+        self.reserved.pop((ctx.account, ctx.region), None)
+
+    def _admit(self, ctx: Ctx, name: str, reserved: int | None) -> tuple:
+        region_key = (ctx.account, ctx.region)
+        if reserved is not None:
+            fn_key = (ctx.account, ctx.region, name)
+            if self.running.get(fn_key, 0) >= reserved:
+                raise TooManyRequestsException("Rate Exceeded.", "ReservedFunctionConcurrentInvocationLimitExceeded")
+            return (fn_key,)
+        total = self.reserved.get(region_key)
+        if total is None:
+            total = self.reserved[region_key] = reserved_total(ctx)
+        unreserved_key = (ctx.account, ctx.region, None)
+        if self.running.get(unreserved_key, 0) >= account_limit(ctx) - total:
+            raise TooManyRequestsException("Rate Exceeded.", "ConcurrentInvocationLimitExceeded")
+        return (unreserved_key,)
+
+    async def run(self, ctx: Ctx, target: Target, payload: bytes, *, client_context: str | None = None,
+                  request_id: str | None = None) -> Result:
+        """Run one invocation of ``target`` (raises TooManyRequestsException when throttled)."""
+        reserved = target.record.get("concurrency")
+        keys = self._admit(ctx, target.name, None if reserved is None else int(reserved))
+        for k in keys:
+            self.running[k] = self.running.get(k, 0) + 1
+        request_id = request_id or str(uuid.uuid4())
+        try:
+            spec = await self._spec(ctx, target)
+            if isinstance(spec, Outcome):
+                outcome, cold = spec, True
+            else:
+                inv = Invocation(request_id, payload, float(target.config["Timeout"]), target.invoked_arn,
+                                 trace_header(), client_context)
+                outcome, cold = await self.manager_for(ctx).run(spec, inv)
+        finally:
+            for k in keys:
+                self.running[k] -= 1
+        text = logs.report(request_id, target.version, outcome.log, outcome.duration_ms, int(target.config["MemorySize"]),
+                           outcome.max_memory_mb, outcome.init_duration_ms if cold else None)
+        group = target.config.get("LoggingConfig", {}).get("LogGroup") or f"/aws/lambda/{target.name}"
+        stream = f"{time.strftime('%Y/%m/%d', time.gmtime(ctx.clock.now()))}/[{target.version}]{request_id.replace('-', '')[:32]}"
+        logs.ship(ctx, group, stream, text, self.flags)
+        return Result(outcome.ok, outcome.body, outcome.error_type, target.version, text, request_id)
+
+    async def _spec(self, ctx: Ctx, target: Target) -> Spec | Outcome:
+        config = target.config
+        key = (ctx.account, ctx.region, target.name, target.version, config["RevisionId"])
+        spec = self.specs.get(key)
+        if spec is not None:
+            return spec
+        manager = self.manager_for(ctx)
+        root = manager.root.parent
+        code_dir = await asyncio.to_thread(code.unpack, root, target.code["sha_hex"], ctx.blobs.path(target.code["blob"]))
+        layer_zips = [(layer["sha_hex"], ctx.blobs.path(layer["blob"])) for layer in target.code.get("layers", [])]
+        opt_dir = await asyncio.to_thread(code.merge_layers, root, layer_zips) if layer_zips else None
+        runtime = config.get("Runtime", "provided.al2023")
+        try:
+            command = launch.command(runtime, code_dir, opt_dir)
+        except launch.RuntimeUnavailable as exc:
+            message = str(exc)
+            error_type = "Runtime.InvalidEntrypoint"
+            return Outcome(False, error_body(error_type, message), error_type, message + "\n", fatal=True)
+        env = self._variables(ctx, target, code_dir, opt_dir)
+        env.update(launch.search_env(runtime, code_dir, opt_dir))
+        spec = Spec(key, tuple(command), code_dir, tuple(env.items()), float(config["Timeout"]), int(config["MemorySize"]))
+        self.specs[key] = spec
+        return spec
+
+    def _variables(self, ctx: Ctx, target: Target, code_dir: Path, opt_dir: Path | None) -> dict[str, str]:
+        config = target.config
+        runtime = config.get("Runtime", "provided.al2023")
+        group = config.get("LoggingConfig", {}).get("LogGroup") or f"/aws/lambda/{target.name}"
+        env = {
+            "PATH": os.pathsep.join(filter(None, [f"{opt_dir}/bin" if opt_dir else "", os.environ.get("PATH", "/usr/bin:/bin")])),
+            "LANG": "en_US.UTF-8",
+            "TZ": ":UTC",
+            "LD_LIBRARY_PATH": os.pathsep.join(filter(None, [f"{opt_dir}/lib" if opt_dir else "", str(code_dir / "lib")])),
+            "LAMBDA_TASK_ROOT": str(code_dir),
+            "LAMBDA_RUNTIME_DIR": str(launch.HERE),
+            "_HANDLER": config.get("Handler", ""),
+            "AWS_REGION": ctx.region,
+            "AWS_DEFAULT_REGION": ctx.region,
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{runtime}",
+            "AWS_LAMBDA_FUNCTION_NAME": target.name,
+            "AWS_LAMBDA_FUNCTION_VERSION": target.version,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(config["MemorySize"]),
+            "AWS_LAMBDA_LOG_GROUP_NAME": group,
+            "AWS_LAMBDA_LOG_STREAM_NAME": f"{time.strftime('%Y/%m/%d', time.gmtime(ctx.clock.now()))}/[{target.version}]{uuid.uuid4().hex}",
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+            "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR",
+            "AWS_ENDPOINT_URL": endpoint(ctx),
+            "FOGBANK_OPT_DIR": str(opt_dir or ""),
+        }
+        env.update(self._role_credentials(ctx, config["Role"]))
+        env.update((config.get("Environment") or {}).get("Variables") or {})
+        return env
+
+    def _role_credentials(self, ctx: Ctx, role: str) -> dict[str, str]:
+        """The execution role's temporary credentials (STS AssumeRole when fogbank has it)."""
+        key = (ctx.account, role)
+        cached = self.credentials.get(key)
+        if cached is not None and float(cached.get("_expires", "0")) > ctx.clock.now() + 300:
+            return {k: v for k, v in cached.items() if not k.startswith("_")}
+        creds = {"AWS_ACCESS_KEY_ID": ctx.account, "AWS_SECRET_ACCESS_KEY": "fogbank", "AWS_SESSION_TOKEN": "fogbank", "_expires": str(ctx.clock.now() + 3600)}
+        try:
+            answer = ctx.call("sts", "AssumeRole", {"RoleArn": role, "RoleSessionName": "fogbank-lambda", "DurationSeconds": 3600})
+            given = answer["Credentials"]
+            creds = {
+                "AWS_ACCESS_KEY_ID": given["AccessKeyId"],
+                "AWS_SECRET_ACCESS_KEY": given["SecretAccessKey"],
+                "AWS_SESSION_TOKEN": given["SessionToken"],
+                "_expires": str(given["Expiration"].timestamp() if hasattr(given["Expiration"], "timestamp") else ctx.clock.now() + 3600),
+            }
+        except (ServiceError, KeyError, TypeError):
+            pass  # no STS (or no such role): the account's own key, which fogbank maps to the account
+        self.credentials[key] = creds
+        return {k: v for k, v in creds.items() if not k.startswith("_")}
+
+    async def shutdown(self) -> None:
+        """Kill every environment and forget caches."""
+        if self.manager is not None:
+            await self.manager.shutdown()
+        self.specs.clear()
+        self.credentials.clear()
+        self.reserved.clear()
+        self.running.clear()
+
+
+def endpoint(ctx: Ctx) -> str:
+    """fogbank's URL as seen from a function on this machine."""
+    host = ctx.config.host if ctx.config.host not in ("0.0.0.0", "::", "localhost") else "127.0.0.1"
+    return f"http://{host}:{ctx.config.port}"
+
+
+def is_json(payload: bytes) -> bool:
+    """Whether an Invoke payload is JSON (AWS refuses anything else)."""
+    try:
+        json.loads(payload)
+    except ValueError:
+        return False
+    return True

@@ -27,6 +27,8 @@ class Config:
     verify_signatures: bool = False
     enforce_iam: bool = False
     access_log: bool = True
+    # AWS throttles provisioned tables that exceed their capacity; off lets load tests run unthrottled.
+    dynamodb_throttling: bool = True
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Config:

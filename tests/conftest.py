@@ -106,7 +106,7 @@ def aws(fogbank: Server) -> Callable[..., Any]:
             region_name=region,
             aws_access_key_id=account or "test",
             aws_secret_access_key="test",
-            config=BotoConfig(retries={"max_attempts": 1}, **kwargs),
+            config=BotoConfig(**{"retries": {"max_attempts": 1}, **kwargs}),
         )
 
     return make

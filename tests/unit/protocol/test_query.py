@@ -278,3 +278,9 @@ def test_fuzzed_bodies_parse_or_fail_cleanly(pairs: list[tuple[str, str]], noise
             assert exc.code in ("InvalidParameterValue", "MalformedQueryString")
         else:
             assert isinstance(got, dict)
+
+
+def test_sqs_system_attribute_names_use_the_singular_key() -> None:
+    body = b"QueueUrl=u&MessageSystemAttributeName.1=SenderId&MessageSystemAttributeName.2=All&AttributeName.1=All"
+    got = query.parse_request(op("sqs", "ReceiveMessage"), HttpRequest("POST", "/", body=body), {})
+    assert got == {"QueueUrl": "u", "MessageSystemAttributeNames": ["SenderId", "All"], "AttributeNames": ["All"]}

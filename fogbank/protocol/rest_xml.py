@@ -185,7 +185,8 @@ def serialize_error(service: ServiceModel, error: ServiceError, request_id: str,
     """S3's ``<Error>`` document (others: ``<ErrorResponse>``); no body when answering a HEAD."""
     headers = _request_headers(service, request_id)
     headers.extend(error.headers.items())
-    if op is not None and op.http.get("method") == "HEAD":
+    # HTTP forbids a body on a HEAD answer and on 304 Not Modified (a failed If-None-Match).
+    if error.status == 304 or (op is not None and op.http.get("method") == "HEAD"):
         return HttpResponse(error.status, headers, b"")
     w = XmlWriter(millis=True)
     w.raw(XML_DECLARATION)

@@ -177,6 +177,8 @@ def test_head_has_no_body() -> None:
     assert resp.body == b"" and resp.get_header("Content-Length") == "10"
     err = rest_xml.serialize_error(s3(), ServiceError("Not Found", code="404", status=404), "r", op("HeadObject"))
     assert (err.status, err.body) == (404, b"")
+    err = rest_xml.serialize_error(s3(), ServiceError("Not Modified", code="304", status=304), "r", op("GetObject"))
+    assert (err.status, err.body) == (304, b"")
 
 
 def test_s3_error_document() -> None:

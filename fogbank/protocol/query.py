@@ -18,14 +18,8 @@ from botocore.model import OperationModel, ServiceModel
 from fogbank.errors import BadRequest, ServiceError
 from fogbank.protocol import query_compat
 from fogbank.protocol.base import HttpRequest, HttpResponse
-from fogbank.protocol.xml_shapes import (
-    WireError,
-    XmlWriter,
-    escape,
-    escape_attr,
-    param_tree,
-    read_params,
-)
+from fogbank.protocol.query_params import param_tree, read_params
+from fogbank.protocol.xml_shapes import WireError, XmlWriter, escape, escape_attr
 
 CONTENT_TYPE = "text/xml"
 # The code each service answers when a parameter has the wrong type (e.g. "abc" for an integer);

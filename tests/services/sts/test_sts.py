@@ -34,12 +34,15 @@ def test_request_ids_differ(aws) -> None:
     assert first["HTTPHeaders"]["x-amzn-requestid"] == first["RequestId"]
 
 
+ROOT_TASK = {"arn": "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"}
+
+
 def test_unimplemented_operation_is_a_501_naming_it(aws) -> None:
     with pytest.raises(ClientError) as info:
-        aws("sts").get_session_token()
+        aws("sts").assume_root(TargetPrincipal="111111111111", TaskPolicyArn=ROOT_TASK)
     err = info.value.response
     assert err["Error"]["Code"] == "NotImplemented"
-    assert "sts.GetSessionToken" in err["Error"]["Message"]
+    assert "sts.AssumeRoot" in err["Error"]["Message"]
     assert err["ResponseMetadata"]["HTTPStatusCode"] == 501
 
 
@@ -51,6 +54,7 @@ def test_aws_cli(fogbank, tmp_path: Path) -> None:
     out = subprocess.run([*cli, "get-caller-identity"], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["Account"] == "000000000000"
-    out = subprocess.run([*cli, "get-session-token"], env=env, capture_output=True, text=True, timeout=60)
+    out = subprocess.run([*cli, "assume-root", "--target-principal", "111111111111", "--task-policy-arn",
+                          "arn=" + ROOT_TASK["arn"]], env=env, capture_output=True, text=True, timeout=60)
     assert out.returncode != 0
-    assert "NotImplemented" in out.stderr and "sts.GetSessionToken" in out.stderr
+    assert "NotImplemented" in out.stderr and "sts.AssumeRoot" in out.stderr

@@ -1,0 +1,77 @@
+"""What STS asks of IAM: roles and their trust policies, users, MFA code checks, identity
+providers and recording a role's last use. STS and IAM are one identity system in AWS, so STS
+reads IAM's records through these functions rather than through IAM's API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fogbank.context import Ctx
+from fogbank.services.iam import store
+from fogbank.services.iam.mfa import STEP, WINDOW, totp
+
+
+def role_by_arn(ctx: Ctx, arn: str) -> dict[str, Any] | None:
+    """The role named by ``arn`` (``arn:aws:iam::ACCOUNT:role/path/name``), in its own account."""
+    parts = arn.split(":", 5)
+    if len(parts) != 6 or parts[2] != "iam" or not parts[5].startswith("role/"):
+        return None
+    record = store.load(ctx.store, parts[4], "role", parts[5].rsplit("/", 1)[1])
+    return record
+
+
+def role_account(arn: str) -> str:
+    """The account of a role ARN."""
+    return arn.split(":")[4]
+
+
+def user(ctx: Ctx, account: str, name: str) -> dict[str, Any] | None:
+    """An IAM user record."""
+    return store.load(ctx.store, account, "user", name)
+
+
+def mfa_device(ctx: Ctx, account: str, serial: str) -> dict[str, Any] | None:
+    """An MFA device by serial number (ARN)."""
+    return store.load(ctx.store, account, "mfa", serial)
+
+
+def check_mfa_code(ctx: Ctx, account: str, serial: str, user_name: str | None, code: str) -> str:
+    """"ok" when ``code`` is the current code of the user's device ``serial`` (and is not being
+    reused), "no-device" when the device is not that user's, "bad-code" otherwise."""
+    with ctx.store.transaction() as txn:
+        device = store.load(txn, account, "mfa", serial)
+        if device is None or not device.get("UserName") or \
+                (user_name is not None and device["UserName"].lower() != user_name.lower()):
+            return "no-device"
+        current = int(ctx.clock.now() // STEP)
+        for step in range(current - WINDOW, current + WINDOW + 1):
+            if step > device.get("_last_step", -1) and totp(device["_seed"], step) == code:
+                device["_last_step"] = step
+                store.save(txn, account, "mfa", serial, device)
+                return "ok"
+    return "bad-code"
+
+
+def oidc_provider(ctx: Ctx, account: str, issuer: str) -> dict[str, Any] | None:
+    """The OIDC provider whose URL is ``issuer`` (with or without https://)."""
+    host = issuer.removeprefix("https://")
+    return store.load(ctx.store, account, "oidc", f"arn:aws:iam::{account}:oidc-provider/{host}")
+
+
+def saml_provider(ctx: Ctx, arn: str) -> dict[str, Any] | None:
+    """The SAML provider with this ARN."""
+    parts = arn.split(":")
+    if len(parts) != 6:
+        return None
+    return store.load(ctx.store, parts[4], "saml", arn)
+
+
+def record_role_use(ctx: Ctx, role: dict[str, Any]) -> None:
+    """Note when and in which region a role was last assumed (GetRole's RoleLastUsed)."""
+    account = role_account(role["Arn"])
+    with ctx.store.transaction() as txn:
+        current = store.load(txn, account, "role", role["RoleName"])
+        if current is None:
+            return
+        current["RoleLastUsed"] = {"LastUsedDate": ctx.clock.now(), "Region": ctx.region}
+        store.save(txn, account, "role", current["RoleName"], current)

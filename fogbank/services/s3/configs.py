@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.s3 import buckets, records, versions
+from fogbank.services.s3 import buckets, records, replication, versions
 from fogbank.services.s3.errors import (
     InvalidBucketState,
     MalformedPolicy,
@@ -164,6 +164,14 @@ class ConfigOperations:
 
     put_bucket_notification_configuration = _put("notification", "NotificationConfiguration")
     get_bucket_notification_configuration = _get("notification", None, _same)
+
+    def put_bucket_replication(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """PutBucketReplication: versioning must be enabled on the source and every destination."""
+        bucket = buckets.load(ctx, request["Bucket"])
+        config = request.get("ReplicationConfiguration") or {}
+        replication.validate(ctx, bucket, config)
+        buckets.set_cfg(ctx, bucket.name, "replication", config)
+        return {}
 
     get_bucket_replication = _get("replication", ReplicationConfigurationNotFoundError, lambda v: {"ReplicationConfiguration": v})
     delete_bucket_replication = _delete("replication")

@@ -15,16 +15,19 @@ from fogbank.services.s3 import replication
 from fogbank.services.s3.buckets import Bucket
 
 
-def before_write(ctx: Ctx, bucket: Bucket, record: dict[str, Any]) -> None:
-    """Mark a new version PENDING when a replication rule will copy it."""
+def before_write(ctx: Ctx, bucket: Bucket, key: str, record: dict[str, Any]) -> None:
+    """Mark a new version of ``key`` PENDING when a replication rule will copy it."""
+    record["key"] = key
     if replication.applies(bucket, record):
         record["repl"] = "PENDING"
 
 
-def after_write(ctx: Ctx, bucket: Bucket, record: dict[str, Any], event: str) -> None:
+def after_write(ctx: Ctx, bucket: Bucket, record: dict[str, Any], event: str,
+                replicator: replication.Replicator | None) -> None:
     """A version was stored (or a delete marker added)."""
-    if record.get("repl") == "PENDING" or (record.get("dm") and replication.applies(bucket, record)):
-        replication.enqueue(ctx, bucket, record)
+    wanted = record.get("repl") == "PENDING" or (record.get("dm") and replication.applies(bucket, record))
+    if wanted and replicator is not None:
+        replicator.enqueue(ctx, bucket, record)
     # notifications: send ``event`` to the bucket's configured targets here
 
 

@@ -26,6 +26,7 @@ from fogbank.services.s3.errors import (
     NoSuchUpload,
     _S3Error,
 )
+from fogbank.services.s3.replication import Replicator
 
 MIN_PART_SIZE = 5 * 1024 * 1024
 MAX_PART_NUMBER = 10000
@@ -69,6 +70,8 @@ def _part_fields(part: dict[str, Any]) -> dict[str, Any]:
 
 class MultipartOperations:
     """The multipart upload operations."""
+
+    _replicator: Replicator
 
     def create_multipart_upload(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """CreateMultipartUpload: fixes metadata, tags, storage class, encryption and checksum mode."""
@@ -200,7 +203,7 @@ class MultipartOperations:
         if algo:
             record["sums"] = {algo: self._full_checksum(ctx, bucket, upload, request, chosen, segments)}
             record["ctype"] = upload["ctype"]
-        events.before_write(ctx, bucket, record)
+        events.before_write(ctx, bucket, key, record)
         used = {seg[0] for seg in segments}
         with ctx.store.transaction() as txn:
             if txn.get(keys.upload_key(bucket.account, bucket.region, bucket.name, key, upload_id)) is None:
@@ -210,7 +213,7 @@ class MultipartOperations:
         record = versions.put(ctx, bucket, key, record)
         for part in stored.values():
             payload.delete(ctx, [s for s in part["segs"] if s[0] not in used])
-        events.after_write(ctx, bucket, record, "ObjectCreated:CompleteMultipartUpload")
+        events.after_write(ctx, bucket, record, "ObjectCreated:CompleteMultipartUpload", self._replicator)
         out: dict[str, Any] = {
             "Location": f"http://{ctx.host or 'localhost'}/{bucket.name}/{key}", "Bucket": bucket.name, "Key": key, "ETag": etag,
         }

@@ -22,6 +22,7 @@ from fogbank.services.s3.errors import (
     RestoreAlreadyInProgress,
     _S3Error,
 )
+from fogbank.services.s3.replication import Replicator
 
 MAX_DELETE_KEYS = 1000
 STORAGE_CLASSES = frozenset({
@@ -100,6 +101,8 @@ def readable_source(ctx: Ctx, request: dict[str, Any]) -> tuple[Bucket, dict[str
 class ObjectOperations:
     """The operations on single objects."""
 
+    _replicator: Replicator
+
     def put_object(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """PutObject: streams the body to a blob, verifying Content-MD5 and checksums."""
         bucket = buckets.load(ctx, request["Bucket"])
@@ -141,9 +144,9 @@ class ObjectOperations:
             record["sc"] = storage
         if request.get("ACL"):
             record["acl"] = request["ACL"]
-        events.before_write(ctx, bucket, record)
+        events.before_write(ctx, bucket, key, record)
         record = versions.put(ctx, bucket, key, record)
-        events.after_write(ctx, bucket, record, "ObjectCreated:Put")
+        events.after_write(ctx, bucket, record, "ObjectCreated:Put", self._replicator)
         out: dict[str, Any] = {"ETag": record["etag"], "Size": record["size"]}
         if bucket.versioning is not None:
             out["VersionId"] = record["vid"]
@@ -159,6 +162,7 @@ class ObjectOperations:
         return bucket, record, data_key
 
     def _read(self, ctx: Ctx, request: dict[str, Any], *, body: bool) -> dict[str, Any]:
+        self._replicator.pump(ctx)
         bucket, record, data_key = self._read_target(ctx, request)
         now = ctx.clock.now()
         if body and not glacier.readable(record, now):
@@ -205,7 +209,7 @@ class ObjectOperations:
     def delete_object(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """DeleteObject: removes a version, or adds a delete marker in a versioned bucket."""
         bucket = buckets.load(ctx, request["Bucket"])
-        return _delete(ctx, bucket, request["Key"], request.get("VersionId"), request)
+        return _delete(ctx, bucket, request["Key"], request.get("VersionId"), request, self._replicator)
 
     def delete_objects(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """DeleteObjects: up to 1000 keys, each answered on its own (Quiet: errors only)."""
@@ -221,7 +225,7 @@ class ObjectOperations:
             key = item["Key"]
             try:
                 records.check_key(key)
-                result = _delete(ctx, bucket, key, item.get("VersionId"), item)
+                result = _delete(ctx, bucket, key, item.get("VersionId"), item, self._replicator)
             except _S3Error as err:
                 entry = {"Key": key, "Code": err.code, "Message": err.message}
                 if item.get("VersionId"):
@@ -302,9 +306,9 @@ class ObjectOperations:
         storage = request.get("StorageClass") or None
         if storage and storage != "STANDARD":
             record["sc"] = storage
-        events.before_write(ctx, bucket, record)
+        events.before_write(ctx, bucket, key, record)
         record = versions.put(ctx, bucket, key, record)
-        events.after_write(ctx, bucket, record, "ObjectCreated:Copy")
+        events.after_write(ctx, bucket, record, "ObjectCreated:Copy", self._replicator)
         result: dict[str, Any] = {"ETag": record["etag"], "LastModified": records.last_modified(record)}
         result.update(records.checksum_fields(record))
         result.pop("ChecksumType", None)
@@ -409,7 +413,8 @@ class ObjectOperations:
         return {}
 
 
-def _delete(ctx: Ctx, bucket: Bucket, key: str, version_id: str | None, request: dict[str, Any]) -> dict[str, Any]:
+def _delete(ctx: Ctx, bucket: Bucket, key: str, version_id: str | None, request: dict[str, Any],
+            replicator: Replicator | None) -> dict[str, Any]:
     if version_id is not None:
         removed = versions.remove(ctx, bucket, key, version_id)
         out: dict[str, Any] = {"VersionId": version_id}
@@ -430,5 +435,5 @@ def _delete(ctx: Ctx, bucket: Bucket, key: str, version_id: str | None, request:
             events.after_delete(ctx, bucket, removed, "ObjectRemoved:Delete")
         return {}
     marker = versions.put(ctx, bucket, key, {"mtime": ctx.clock.now(), "dm": True, "size": 0, "etag": ""})
-    events.after_write(ctx, bucket, marker, "ObjectRemoved:DeleteMarkerCreated")
+    events.after_write(ctx, bucket, marker, "ObjectRemoved:DeleteMarkerCreated", replicator)
     return {"DeleteMarker": True, "VersionId": marker["vid"]}

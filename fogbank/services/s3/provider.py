@@ -6,6 +6,9 @@ The operations live in domain modules (``buckets``, ``objects``, ``listing``, ``
 ``configs``); this class only puts them together. Object metadata is in the store (layout in
 ``store``), object bytes in ``ctx.blobs``.
 
+Replication runs in a worker thread woken by new work and by the clock (``replication``);
+Glacier restores are worked out from the clock when read (``glacier``).
+
 LIMITATIONS: bucket policies, ACLs and public access blocks are stored, not enforced (IAM
 enforcement does that); cross-account access is not checked; event notifications are not sent
 yet (``events`` marks the place); lifecycle rules are stored, not applied; SSE-KMS wraps data keys
@@ -17,12 +20,29 @@ and CORS headers are not added to actual requests until the server passes them t
 
 from __future__ import annotations
 
+from fogbank.context import Ctx
 from fogbank.services.s3.buckets import BucketOperations
 from fogbank.services.s3.configs import ConfigOperations
 from fogbank.services.s3.listing import ListOperations
 from fogbank.services.s3.multipart import MultipartOperations
 from fogbank.services.s3.objects import ObjectOperations
+from fogbank.services.s3.replication import Replicator
 
 
 class Provider(BucketOperations, ObjectOperations, ListOperations, MultipartOperations, ConfigOperations):
     """The S3 provider."""
+
+    def __init__(self) -> None:
+        self._replicator = Replicator()
+
+    def start(self, ctx: Ctx) -> None:
+        """Start the replication worker."""
+        self._replicator.start(ctx)
+
+    def stop(self) -> None:
+        """Stop the replication worker."""
+        self._replicator.stop()
+
+    def reset(self, ctx: Ctx) -> None:
+        """Forget cached replication state (the store is being cleared)."""
+        self._replicator.reset()

@@ -43,11 +43,11 @@ def _seq(txn: Any, bucket: Bucket, key: str, now: float) -> int:
     return seq
 
 
-def put(ctx: Ctx, bucket: Bucket, key: str, record: dict[str, Any]) -> dict[str, Any]:
+def put(ctx: Ctx, bucket: Bucket, key: str, record: dict[str, Any], version_id: str | None = None) -> dict[str, Any]:
     """Make ``record`` the newest version of ``key`` (a delete marker when ``record['dm']``).
 
-    Sets ``vid`` and ``seq`` on the record, removes the blobs of any version it replaces, and
-    returns the record.
+    Sets ``vid`` (``version_id`` when given: replicas keep their source's id) and ``seq`` on the
+    record, removes the blobs of any version it replaces, and returns the record.
     """
     account, region = _loc(bucket)
     okey = keys.object_key(account, region, bucket.name, key)
@@ -67,7 +67,9 @@ def put(ctx: Ctx, bucket: Bucket, key: str, record: dict[str, Any]) -> dict[str,
         else:
             seq = _seq(txn, bucket, key, record.get("mtime", ctx.clock.now()))
             record["seq"] = seq
-            if bucket.versioning == "Enabled":
+            if version_id is not None and version_id != NULL:
+                record["vid"] = version_id
+            elif bucket.versioning == "Enabled":
                 record["vid"] = new_version_id()
             else:
                 record["vid"] = NULL

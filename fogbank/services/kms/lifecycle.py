@@ -118,7 +118,7 @@ def live_keys(ctx: Ctx) -> list[dict[str, Any]]:
 def list_keys(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
     """The keys of the account and Region (including those pending deletion)."""
     entries = [{"KeyId": r["id"], "KeyArn": keys.arn(r)} for r in live_keys(ctx)]
-    chosen, extra = page(entries, request, lambda e: e["KeyId"], default_limit=1000)
+    chosen, extra = page(entries, request, lambda e: e["KeyId"])
     return {"Keys": chosen, **extra}
 
 

@@ -81,3 +81,9 @@ class ServiceException(_LambdaError):
 
     status = 500
     kind = "Service"
+
+
+class ProvisionedConcurrencyConfigNotFoundException(_LambdaError):
+    """No provisioned concurrency config for that qualifier."""
+
+    status = 404

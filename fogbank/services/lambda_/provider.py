@@ -18,15 +18,15 @@ import asyncio
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.lambda_ import functions, store, versions
+from fogbank.services.lambda_ import configs, esm, events, functions, layers, policies, store, versions
 from fogbank.services.lambda_.errors import (
     InvalidParameterValueException,
     InvalidRequestContentException,
     RequestTooLargeException,
     ResourceConflictException,
-    ResourceNotFoundException,
 )
 from fogbank.services.lambda_.invoke import Invoker, account_limit, is_json, reserved_total
+from fogbank.services.lambda_.mappings import Pollers
 from fogbank.services.lambda_.resolve import target
 
 MAX_SYNC_PAYLOAD = 6 * 1024 * 1024
@@ -38,20 +38,56 @@ class Provider:
 
     def __init__(self) -> None:
         self.invoker = Invoker()
+        self.worker: events.Worker | None = None
+        self.pollers: Pollers | None = None
 
     def start(self, ctx: Ctx) -> None:
-        """Nothing runs until the first invocation."""
+        """Start the asynchronous-invocation worker and the pollers of stored mappings."""
+        self._start(ctx)
+
+    def _start(self, ctx: Ctx) -> None:
+        self.worker = events.Worker(ctx, self._run_event)
+        self.pollers = Pollers(ctx, self._run_event)
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop (a bare import): started on first use
+        self.worker.start()
+        self.pollers.start_all()
+
+    def _background(self, ctx: Ctx) -> tuple[events.Worker, Pollers]:
+        if self.worker is None or self.worker.task is None or self.pollers is None:
+            self._start(ctx.derive(request_id="background"))
+        assert self.worker is not None and self.pollers is not None
+        return self.worker, self.pollers
+
+    async def _run_event(self, ctx: Ctx, tgt: Any, payload: bytes, request_id: str | None) -> Any:
+        return await self.invoker.run(ctx, tgt, payload, request_id=request_id)
 
     async def stop(self) -> None:
-        """Kill every execution environment."""
+        """Stop the worker and pollers and kill every execution environment."""
+        for part in (self.worker, self.pollers):
+            if part is not None:
+                await part.stop()
         await self.invoker.shutdown()
 
     def reset(self, ctx: Ctx) -> None:
-        """Kill every environment (their functions are going)."""
-        loop = asyncio.get_event_loop()
-        if loop.is_running():
-            loop.create_task(self.invoker.shutdown())
+        """Stop everything that runs (the functions are going) and start afresh."""
+        old = (self.worker, self.pollers, self.invoker)
         self.invoker = Invoker()
+        self.worker = self.pollers = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        loop.create_task(self._stop_parts(*old))
+
+    @staticmethod
+    async def _stop_parts(worker: events.Worker | None, pollers: Pollers | None, invoker: Invoker) -> None:
+        for part in (worker, pollers):
+            if part is not None:
+                await part.stop()
+        await invoker.shutdown()
 
     # --- functions -------------------------------------------------------------------------
 
@@ -230,7 +266,157 @@ class Provider:
         return answer
 
     async def _enqueue(self, ctx: Ctx, tgt: Any, payload: bytes) -> dict[str, Any]:
-        raise InvalidParameterValueException("fogbank does not queue Event invocations yet")
+        worker, _pollers = self._background(ctx)
+        qualifier = tgt.invoked_arn.split("function:", 1)[1].partition(":")[2] or None
+        events.enqueue(ctx, tgt.name, qualifier, payload, ctx.request_id)
+        worker.notify(ctx)
+        return {"StatusCode": 202, "Payload": b""}
+
+    def put_function_event_invoke_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """PutFunctionEventInvokeConfig (replaces the whole config)."""
+        return configs.put_event_config(ctx, request, merge=False)
+
+    def update_function_event_invoke_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """UpdateFunctionEventInvokeConfig (changes only what is given)."""
+        return configs.put_event_config(ctx, request, merge=True)
+
+    def get_function_event_invoke_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """GetFunctionEventInvokeConfig."""
+        return configs.get_event_config(ctx, request)
+
+    def delete_function_event_invoke_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """DeleteFunctionEventInvokeConfig."""
+        configs.delete_event_config(ctx, request)
+        return {}
+
+    def list_function_event_invoke_configs(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """ListFunctionEventInvokeConfigs."""
+        return versions.page(configs.list_event_configs(ctx, request), request, "FunctionEventInvokeConfigs", lambda c: c["FunctionArn"])
+
+    # --- event source mappings -------------------------------------------------------------
+
+    def create_event_source_mapping(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """CreateEventSourceMapping (SQS mappings start polling at once)."""
+        answer = esm.create(ctx, request)
+        self._background(ctx)[1].ensure(ctx, esm.load(ctx, answer["UUID"]))
+        return answer
+
+    def get_event_source_mapping(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """GetEventSourceMapping."""
+        return esm.get(ctx, request["UUID"])
+
+    def update_event_source_mapping(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """UpdateEventSourceMapping (enabling or disabling starts or stops the poller)."""
+        answer = esm.update(ctx, request)
+        self._background(ctx)[1].ensure(ctx, esm.load(ctx, answer["UUID"]))
+        return answer
+
+    def delete_event_source_mapping(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """DeleteEventSourceMapping."""
+        answer = esm.delete(ctx, request["UUID"])
+        self._background(ctx)[1].drop(request["UUID"])
+        return answer
+
+    def list_event_source_mappings(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """ListEventSourceMappings."""
+        return versions.page(esm.list_all(ctx, request), request, "EventSourceMappings", lambda m: m["UUID"])
+
+    # --- layers ----------------------------------------------------------------------------
+
+    async def publish_layer_version(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """PublishLayerVersion."""
+        return await layers.publish(ctx, request)
+
+    def get_layer_version(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """GetLayerVersion."""
+        return layers.shown(layers.load(ctx, request["LayerName"], request["VersionNumber"]))
+
+    def get_layer_version_by_arn(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """GetLayerVersionByArn."""
+        return layers.get_by_arn(ctx, request["Arn"])
+
+    def list_layer_versions(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """ListLayerVersions (newest first)."""
+        found = layers.list_versions(ctx, request["LayerName"], request.get("CompatibleRuntime"), request.get("CompatibleArchitecture"))
+        return versions.page(found, request, "LayerVersions", lambda v: v["LayerVersionArn"])
+
+    def list_layers(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """ListLayers."""
+        found = layers.list_layers(ctx, request.get("CompatibleRuntime"), request.get("CompatibleArchitecture"))
+        return versions.page(found, request, "Layers", lambda v: v["LayerArn"])
+
+    def delete_layer_version(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """DeleteLayerVersion."""
+        layers.delete(ctx, request["LayerName"], request["VersionNumber"])
+        return {}
+
+    def add_layer_version_permission(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """AddLayerVersionPermission."""
+        return layers.add_permission(ctx, request)
+
+    def remove_layer_version_permission(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """RemoveLayerVersionPermission."""
+        layers.remove_permission(ctx, request)
+        return {}
+
+    def get_layer_version_policy(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """GetLayerVersionPolicy."""
+        return layers.get_policy(ctx, request["LayerName"], request["VersionNumber"])
+
+    # --- resource policies -----------------------------------------------------------------
+
+    def add_permission(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """AddPermission."""
+        return policies.add(ctx, request)
+
+    def remove_permission(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """RemovePermission."""
+        policies.remove(ctx, request)
+        return {}
+
+    def get_policy(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """GetPolicy."""
+        return policies.get(ctx, request)
+
+    # --- function URLs and provisioned concurrency -----------------------------------------
+
+    def create_function_url_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """CreateFunctionUrlConfig."""
+        return configs.create_url(ctx, request)
+
+    def get_function_url_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """GetFunctionUrlConfig."""
+        return configs.get_url(ctx, request)
+
+    def update_function_url_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """UpdateFunctionUrlConfig."""
+        return configs.update_url(ctx, request)
+
+    def delete_function_url_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """DeleteFunctionUrlConfig."""
+        configs.delete_url(ctx, request)
+        return {}
+
+    def list_function_url_configs(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """ListFunctionUrlConfigs."""
+        return versions.page(configs.list_urls(ctx, request), request, "FunctionUrlConfigs", lambda c: c["FunctionUrl"])
+
+    def put_provisioned_concurrency_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """PutProvisionedConcurrencyConfig (stored; environments start on demand)."""
+        return configs.put_provisioned(ctx, request)
+
+    def get_provisioned_concurrency_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """GetProvisionedConcurrencyConfig."""
+        return configs.get_provisioned(ctx, request)
+
+    def delete_provisioned_concurrency_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """DeleteProvisionedConcurrencyConfig."""
+        configs.delete_provisioned(ctx, request)
+        return {}
+
+    def list_provisioned_concurrency_configs(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """ListProvisionedConcurrencyConfigs."""
+        return versions.page(configs.list_provisioned(ctx, request), request, "ProvisionedConcurrencyConfigs", lambda c: c["FunctionArn"])
 
     # --- concurrency -----------------------------------------------------------------------
 
@@ -362,7 +548,3 @@ class Provider:
         if request.get("FunctionVersion"):
             aliases = [a for a in aliases if a["FunctionVersion"] == request["FunctionVersion"]]
         return versions.page(aliases, request, "Aliases", lambda a: a["Name"])
-
-
-def _missing(ctx: Ctx, what: str) -> ResourceNotFoundException:
-    return ResourceNotFoundException(f"{what} not found")

@@ -7,8 +7,10 @@
     ("lambda", account, region, "version", name, number)      -> {"config": ..., "code": ...}
     ("lambda", account, region, "alias", name, alias)         -> AliasConfiguration
     ("lambda", account, region, "layer", name, number)        -> layer version record
+    ("lambda", account, region, "layer-counter", name)        -> {"next": number} (never reused)
+    ("lambda", account, region, "url", url_id)                -> {"function", "qualifier"}
     ("lambda", account, region, "esm", uuid)                  -> EventSourceMappingConfiguration
-    ("lambda", account, region, "event", due_at, seq)         -> a queued asynchronous invocation
+    ("lambda", account, region, "event", due_ms, request_id)         -> a queued asynchronous invocation
 
 Zips live in the blob store (their ids in the records); unpacked trees are caches beside them.
 """

@@ -1,0 +1,222 @@
+"""Per-function settings kept in the function record: event invoke configs, function URL
+configs and provisioned concurrency configs."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fogbank.context import Ctx
+from fogbank.services.lambda_ import functions, store, versions
+from fogbank.services.lambda_.errors import (
+    InvalidParameterValueException,
+    ProvisionedConcurrencyConfigNotFoundException,
+    ResourceConflictException,
+    ResourceNotFoundException,
+)
+
+EVENT_DEFAULTS = {"MaximumRetryAttempts": 2, "MaximumEventAgeInSeconds": 21600}
+
+
+def _target(ctx: Ctx, request: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    name, qualifier = functions.parse_name(ctx, request["FunctionName"], request.get("Qualifier"))
+    record = functions.load(ctx, name, qualifier)
+    if qualifier and qualifier != functions.LATEST:
+        versions.config_of(ctx, name, qualifier, record)
+    return name, qualifier or functions.LATEST, record
+
+
+# --- event invoke configs -------------------------------------------------------------------
+
+
+def _check_event_config(request: dict[str, Any]) -> None:
+    retries = request.get("MaximumRetryAttempts")
+    if retries is not None and not 0 <= retries <= 2:
+        raise InvalidParameterValueException(f"1 validation error detected: Value '{retries}' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2", code="ValidationException")
+    age = request.get("MaximumEventAgeInSeconds")
+    if age is not None and not 60 <= age <= 21600:
+        raise InvalidParameterValueException(f"1 validation error detected: Value '{age}' at 'maximumEventAgeInSeconds' failed to satisfy constraint: Member must have value between 60 and 21600", code="ValidationException")
+    for kind in ("OnSuccess", "OnFailure"):
+        dest = ((request.get("DestinationConfig") or {}).get(kind) or {}).get("Destination")
+        if dest and dest.split(":")[2:3] not in (["sqs"], ["sns"], ["lambda"], ["events"]):
+            raise InvalidParameterValueException(f"The provided destination config DestinationConfig({kind}) is invalid.")
+
+
+def _event_shown(ctx: Ctx, name: str, qualifier: str, config: dict[str, Any]) -> dict[str, Any]:
+    return {**config, "FunctionArn": functions.function_arn(ctx, name, qualifier),
+            "LastModified": _dt(config.get("LastModified", 0))}
+
+
+def _dt(seconds: float) -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(float(seconds), UTC)
+
+
+def put_event_config(ctx: Ctx, request: dict[str, Any], merge: bool) -> dict[str, Any]:
+    """Put (replace) or Update (merge) a FunctionEventInvokeConfig."""
+    _check_event_config(request)
+    with ctx.store.transaction():
+        name, qualifier, record = _target(ctx, request)
+        configs = record.setdefault("invoke_configs", {})
+        if merge and qualifier not in configs:
+            raise ResourceNotFoundException(f"The function {functions.function_arn(ctx, name, qualifier)} doesn't have an EventInvokeConfig")
+        config = dict(configs.get(qualifier, {})) if merge else {}
+        for member in ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig"):
+            if member in request:
+                config[member] = request[member]
+        for member, default in EVENT_DEFAULTS.items():
+            config.setdefault(member, default)
+        config.setdefault("DestinationConfig", {"OnSuccess": {}, "OnFailure": {}})
+        config["LastModified"] = ctx.clock.now()
+        configs[qualifier] = config
+        store.put(ctx, record, "function", name)
+    return _event_shown(ctx, name, qualifier, config)
+
+
+def get_event_config(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+    """GetFunctionEventInvokeConfig."""
+    name, qualifier, record = _target(ctx, request)
+    config = (record.get("invoke_configs") or {}).get(qualifier)
+    if config is None:
+        raise ResourceNotFoundException(f"The function {functions.function_arn(ctx, name, qualifier)} doesn't have an EventInvokeConfig")
+    return _event_shown(ctx, name, qualifier, config)
+
+
+def delete_event_config(ctx: Ctx, request: dict[str, Any]) -> None:
+    """DeleteFunctionEventInvokeConfig."""
+    with ctx.store.transaction():
+        name, qualifier, record = _target(ctx, request)
+        if (record.get("invoke_configs") or {}).pop(qualifier, None) is None:
+            raise ResourceNotFoundException(f"The function {functions.function_arn(ctx, name, qualifier)} doesn't have an EventInvokeConfig")
+        store.put(ctx, record, "function", name)
+
+
+def list_event_configs(ctx: Ctx, request: dict[str, Any]) -> list[dict[str, Any]]:
+    """ListFunctionEventInvokeConfigs."""
+    name, _q = functions.parse_name(ctx, request["FunctionName"])
+    record = functions.load(ctx, name)
+    return [_event_shown(ctx, name, q, c) for q, c in sorted((record.get("invoke_configs") or {}).items())]
+
+
+# --- function URLs ---------------------------------------------------------------------------
+
+
+def url_for(url_id: str, region: str) -> str:
+    """The URL of a function URL: AWS's host name shape, served by fogbank (see urls.py)."""
+    return f"https://{url_id}.lambda-url.{region}.on.aws/"
+
+
+def create_url(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+    """CreateFunctionUrlConfig."""
+    with ctx.store.transaction():
+        name, qualifier, record = _target(ctx, request)
+        if qualifier != functions.LATEST and qualifier.isdigit():
+            raise InvalidParameterValueException("Function URLs are not supported on function versions; use $LATEST or an alias.")
+        urls = record.setdefault("urls", {})
+        if qualifier in urls:
+            raise ResourceConflictException(f"Failed to create function url config for [functionArn = {functions.function_arn(ctx, name, qualifier if request.get('Qualifier') else None)}]. Error message:  FunctionUrlConfig exists for this Lambda function")
+        url_id = secrets.token_hex(16)
+        now = functions.timestamp(ctx.clock.now())
+        config = {
+            "FunctionUrl": url_for(url_id, ctx.region),
+            "FunctionArn": functions.function_arn(ctx, name, request.get("Qualifier")),
+            "AuthType": request["AuthType"],
+            "CreationTime": now,
+            "LastModifiedTime": now,
+            "InvokeMode": request.get("InvokeMode", "BUFFERED"),
+        }
+        if request.get("Cors"):
+            config["Cors"] = request["Cors"]
+        urls[qualifier] = config
+        store.put(ctx, record, "function", name)
+        store.put(ctx, {"function": name, "qualifier": request.get("Qualifier")}, "url", url_id)
+    return {k: v for k, v in config.items() if k != "LastModifiedTime"}
+
+
+def get_url(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+    """GetFunctionUrlConfig."""
+    name, qualifier, record = _target(ctx, request)
+    config = (record.get("urls") or {}).get(qualifier)
+    if config is None:
+        raise ResourceNotFoundException("The resource you requested does not exist.")
+    return config
+
+
+def update_url(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+    """UpdateFunctionUrlConfig."""
+    with ctx.store.transaction():
+        name, qualifier, record = _target(ctx, request)
+        config = (record.get("urls") or {}).get(qualifier)
+        if config is None:
+            raise ResourceNotFoundException("The resource you requested does not exist.")
+        for member in ("AuthType", "Cors", "InvokeMode"):
+            if request.get(member) is not None:
+                config[member] = request[member]
+        config["LastModifiedTime"] = functions.timestamp(ctx.clock.now())
+        store.put(ctx, record, "function", name)
+    return config
+
+
+def delete_url(ctx: Ctx, request: dict[str, Any]) -> None:
+    """DeleteFunctionUrlConfig."""
+    with ctx.store.transaction():
+        name, qualifier, record = _target(ctx, request)
+        config = (record.get("urls") or {}).pop(qualifier, None)
+        if config is None:
+            raise ResourceNotFoundException("The resource you requested does not exist.")
+        store.delete(ctx, "url", config["FunctionUrl"].split("//", 1)[1].split(".", 1)[0])
+        store.put(ctx, record, "function", name)
+
+
+def list_urls(ctx: Ctx, request: dict[str, Any]) -> list[dict[str, Any]]:
+    """ListFunctionUrlConfigs."""
+    name, _q = functions.parse_name(ctx, request["FunctionName"])
+    record = functions.load(ctx, name)
+    return [c for _q2, c in sorted((record.get("urls") or {}).items())]
+
+
+# --- provisioned concurrency (stored) --------------------------------------------------------
+
+
+def put_provisioned(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+    """PutProvisionedConcurrencyConfig: stored and reported as ready."""
+    with ctx.store.transaction():
+        name, qualifier, record = _target(ctx, request)
+        if qualifier == functions.LATEST:
+            raise InvalidParameterValueException("Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
+        amount = int(request["ProvisionedConcurrentExecutions"])
+        config = {
+            "RequestedProvisionedConcurrentExecutions": amount,
+            "AvailableProvisionedConcurrentExecutions": amount,
+            "AllocatedProvisionedConcurrentExecutions": amount,
+            "Status": "READY",
+            "LastModified": functions.timestamp(ctx.clock.now()),
+        }
+        record.setdefault("provisioned", {})[qualifier] = config
+        store.put(ctx, record, "function", name)
+    return {**config, "Status": "IN_PROGRESS", "AvailableProvisionedConcurrentExecutions": 0, "AllocatedProvisionedConcurrentExecutions": 0}
+
+
+def get_provisioned(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+    """GetProvisionedConcurrencyConfig."""
+    name, qualifier, record = _target(ctx, request)
+    config = (record.get("provisioned") or {}).get(qualifier)
+    if config is None:
+        raise ProvisionedConcurrencyConfigNotFoundException("No Provisioned Concurrency Config found for this function")
+    return config
+
+
+def delete_provisioned(ctx: Ctx, request: dict[str, Any]) -> None:
+    """DeleteProvisionedConcurrencyConfig."""
+    with ctx.store.transaction():
+        name, qualifier, record = _target(ctx, request)
+        (record.get("provisioned") or {}).pop(qualifier, None)
+        store.put(ctx, record, "function", name)
+
+
+def list_provisioned(ctx: Ctx, request: dict[str, Any]) -> list[dict[str, Any]]:
+    """ListProvisionedConcurrencyConfigs."""
+    name, _q = functions.parse_name(ctx, request["FunctionName"])
+    record = functions.load(ctx, name)
+    return [{"FunctionArn": functions.function_arn(ctx, name, q), **c} for q, c in sorted((record.get("provisioned") or {}).items())]

@@ -1,0 +1,1 @@
+"""CloudWatch: metrics, statistics, metric math, alarms on fogbank's clock, and dashboards."""

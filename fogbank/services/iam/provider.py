@@ -12,13 +12,16 @@ delegation requests, SSH public keys and signing certificates are not implemente
 
 from __future__ import annotations
 
+from fogbank.services.iam.account import Account
+from fogbank.services.iam.certs import Certificates
 from fogbank.services.iam.credentials import Credentials
 from fogbank.services.iam.federation import Federation
 from fogbank.services.iam.mfa import Mfa
 from fogbank.services.iam.policies import Policies
 from fogbank.services.iam.roles import Roles
+from fogbank.services.iam.simulate import Simulator
 from fogbank.services.iam.users import Users
 
 
-class Provider(Users, Roles, Policies, Credentials, Mfa, Federation):
+class Provider(Users, Roles, Policies, Credentials, Mfa, Federation, Certificates, Account, Simulator):
     """The IAM operations."""

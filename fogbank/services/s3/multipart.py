@@ -204,7 +204,7 @@ class MultipartOperations:
             record["sums"] = {algo: self._full_checksum(ctx, bucket, upload, request, chosen, segments)}
             record["ctype"] = upload["ctype"]
         events.before_write(ctx, bucket, key, record)
-        used = {seg[0] for seg in segments}
+        used = {seg[0] for seg in segments if seg[0] is not None}
         with ctx.store.transaction() as txn:
             if txn.get(keys.upload_key(bucket.account, bucket.region, bucket.name, key, upload_id)) is None:
                 raise NoSuchUpload(UploadId=upload_id)
@@ -212,7 +212,7 @@ class MultipartOperations:
             txn.delete_prefix(keys.parts_prefix(bucket.account, bucket.region, upload_id))
         record = versions.put(ctx, bucket, key, record)
         for part in stored.values():
-            payload.delete(ctx, [s for s in part["segs"] if s[0] not in used])
+            payload.delete(ctx, [s for s in part["segs"] if s[0] is not None and s[0] not in used])
         events.after_write(ctx, bucket, record, "ObjectCreated:CompleteMultipartUpload", self._replicator)
         out: dict[str, Any] = {
             "Location": f"http://{ctx.host or 'localhost'}/{bucket.name}/{key}", "Bucket": bucket.name, "Key": key, "ETag": etag,

@@ -195,7 +195,9 @@ class ObjectOperations:
                 out[member] = request[override]
         if body:
             first, last = span if span is not None else (0, size - 1)
-            out["Body"] = payload.read(ctx, record["segs"], first, last, data_key) if last >= first else b""
+            reader = payload.read(ctx, record["segs"], first, last, data_key)
+            # small bodies go out in one piece; large ones stream from their blobs
+            out["Body"] = b"".join(reader) if reader.size <= payload.INLINE_MAX else reader
         return out
 
     def get_object(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:

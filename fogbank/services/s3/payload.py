@@ -3,7 +3,9 @@
 An object (or a multipart part) is a list of *segments* ``[blob_id, size, iv]``: one for a plain
 upload, one per part for a completed multipart upload (parts are never concatenated, so
 completing a 5 GiB upload copies nothing). ``iv`` is the base64 initial counter when the blob is
-encrypted (see ``crypto``), else None.
+encrypted (see ``crypto``), else None. Bodies of at most ``INLINE_MAX`` bytes are kept in the
+record itself as ``[None, size, iv, base64 bytes]``: creating, renaming and removing a file costs
+far more than the store write it replaces, and most objects are small.
 
 Writing streams the body once: MD5 (the ETag), the requested flexible checksums and encryption
 are all done in the same pass, from a spooled request body, bytes, or an ``aws-chunked`` body
@@ -27,6 +29,7 @@ from fogbank.services.s3 import checksums, crypto
 from fogbank.services.s3.errors import IncompleteBody, InvalidRequest
 
 READ_SIZE = 1024 * 1024
+INLINE_MAX = 32 * 1024
 
 
 @dataclass
@@ -84,6 +87,10 @@ def write(ctx: Ctx, body: Any, *, chunked: bool = False, algorithms: Iterable[st
           data_key: bytes | None = None) -> Written:
     """Store ``body`` as one new blob (decoding ``aws-chunked``, hashing, encrypting on the way)."""
     algorithms = [a for a in algorithms if a]
+    if not chunked:
+        size = _known_size(body)
+        if size is not None and size <= INLINE_MAX:
+            return _inline(_whole(body), getattr(body, "md5_hex", None), algorithms, data_key)
     if not chunked and data_key is None:
         blob_id = _adopt(ctx, body)
         if blob_id is not None:
@@ -118,6 +125,35 @@ def write(ctx: Ctx, body: Any, *, chunked: bool = False, algorithms: Iterable[st
     return written
 
 
+def _known_size(body: Any) -> int | None:
+    if body is None:
+        return 0
+    if isinstance(body, bytes | bytearray | memoryview):
+        return len(body)
+    size = getattr(body, "size", None)
+    return size if isinstance(size, int) else None
+
+
+def _whole(body: Any) -> bytes:
+    if body is None:
+        return b""
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body)
+    return b"".join(_chunks(body))
+
+
+def _inline(data: bytes, md5_hex: str | None, algorithms: list[str], data_key: bytes | None) -> Written:
+    sums = {}
+    for algo in algorithms:
+        h = checksums.hasher(algo)
+        h.update(data)
+        sums[algo] = checksums.b64(h.digest())
+    iv = crypto.new_iv() if data_key is not None else None
+    stored = crypto.cipher(data_key, iv).update(data) if data_key is not None and iv is not None else data
+    segment = [None, len(data), base64.b64encode(iv).decode() if iv else None, base64.b64encode(stored).decode()]
+    return Written([segment], len(data), md5_hex or hashlib.md5(data, usedforsecurity=False).hexdigest(), sums)
+
+
 def _checksum_file(ctx: Ctx, blob_id: str, algorithms: list[str]) -> dict[str, str]:
     hashers = {a: checksums.hasher(a) for a in algorithms}
     with ctx.blobs.open(blob_id) as f:
@@ -148,6 +184,7 @@ class RangeReader:
 
     def __init__(self, ctx: Ctx, segments: list[list[Any]], start: int, end: int, data_key: bytes | None) -> None:
         self._gen = _read(ctx, segments, start, end, data_key)
+        self.size = max(0, end - start + 1)
 
     def __iter__(self) -> Iterator[bytes]:
         return self._gen
@@ -167,7 +204,8 @@ def read(ctx: Ctx, segments: list[list[Any]], start: int, end: int, data_key: by
 
 def _read(ctx: Ctx, segments: list[list[Any]], start: int, end: int, data_key: bytes | None) -> Iterator[bytes]:
     offset = 0
-    for blob_id, size, iv in segments:
+    for segment in segments:
+        blob_id, size, iv = segment[0], segment[1], segment[2]
         seg_start, seg_end = offset, offset + size - 1
         offset += size
         if seg_end < start or size == 0:
@@ -179,6 +217,10 @@ def _read(ctx: Ctx, segments: list[list[Any]], start: int, end: int, data_key: b
         ctr = crypto.cipher(data_key, base64.b64decode(iv), lo) if iv and data_key is not None else None
         if iv and data_key is None:
             raise InvalidRequest("The object is encrypted and no key was given to read it.")
+        if blob_id is None:
+            data = base64.b64decode(segment[3])[lo : hi + 1]
+            yield ctr.update(data) if ctr is not None else data
+            continue
         with ctx.blobs.open(blob_id) as f:
             if lo:
                 f.seek(lo)
@@ -200,4 +242,5 @@ def read_all(ctx: Ctx, segments: list[list[Any]], data_key: bytes | None) -> byt
 def delete(ctx: Ctx, segments: list[list[Any]] | None) -> None:
     """Remove an object's blobs."""
     for seg in segments or ():
-        ctx.blobs.delete(seg[0])
+        if seg[0] is not None:
+            ctx.blobs.delete(seg[0])

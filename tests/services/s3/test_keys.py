@@ -55,7 +55,7 @@ def test_no_key_reaches_a_file_outside_the_data_dir(tmp_path: Path) -> None:
                           aws_secret_access_key="test", config=Config(retries={"max_attempts": 1}))
         s3.create_bucket(Bucket="safety")
         for key in ODD_KEYS + ["../outside/planted", "../../" + str(outside) + "/planted"]:
-            s3.put_object(Bucket="safety", Key=key, Body=b"payload")
+            s3.put_object(Bucket="safety", Key=key, Body=b"payload" * 10000)  # large enough for a blob file
     finally:
         stop_server(server)
     assert list(outside.iterdir()) == []

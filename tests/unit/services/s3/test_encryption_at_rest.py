@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from fogbank.context import Ctx
 from fogbank.services.s3 import crypto
 
-MARKER = b"PLAINTEXT-MARKER-" * 64
+MARKER = b"PLAINTEXT-MARKER-" * 4096  # larger than the inline limit: stored as a blob file
 
 
 def _blob_bytes(ctx: Ctx) -> bytes:
@@ -35,6 +35,23 @@ def test_plain_objects_are_plain_and_encrypted_ones_are_not(ctx: Ctx, provider: 
     assert b"PLAINTEXT-MARKER" not in stored
     got = provider.get_object(ctx, {"Bucket": "rest-bucket", "Key": "s3"})
     assert b"".join(got["Body"]) == MARKER
+    got["Body"].close()
+
+
+def test_small_encrypted_objects_are_not_plaintext_in_the_store(ctx: Ctx, provider: Any) -> None:
+    import base64
+
+    from fogbank.services.s3 import store as keys
+
+    provider.create_bucket(ctx, {"Bucket": "small-bucket"})
+    secret = b"tiny secret value"
+    provider.put_object(ctx, {"Bucket": "small-bucket", "Key": "plain", "Body": secret})
+    provider.put_object(ctx, {"Bucket": "small-bucket", "Key": "sealed", "Body": secret, "ServerSideEncryption": "AES256"})
+    stored = {k[-1]: keys.loads(v) for k, v in ctx.store.scan(keys.objects_prefix("111111111111", "us-east-1", "small-bucket"))}
+    assert base64.b64decode(stored["plain"]["segs"][0][3]) == secret
+    sealed = base64.b64decode(stored["sealed"]["segs"][0][3])
+    assert len(sealed) == len(secret) and sealed != secret
+    assert provider.get_object(ctx, {"Bucket": "small-bucket", "Key": "sealed"})["Body"] == secret
 
 
 @settings(max_examples=50)

@@ -46,10 +46,11 @@ class HttpRequest:
     @cached_property
     def form(self) -> dict[str, list[str]]:
         """Query-string parameters plus a form-encoded body's (parsed once, shared by routing and
-        the query protocols). Raises UnicodeDecodeError for a body that is not UTF-8."""
-        params = dict(self.query)
-        if self.body and self.content_type == "application/x-www-form-urlencoded":
-            for key, values in parse_qs(self.body.decode("utf-8"), keep_blank_values=True).items():
+        the query protocols). Raises ValueError (UnicodeDecodeError) for text that is not UTF-8."""
+        params = {k: list(v) for k, v in self.query.items()}
+        if self.body and self.content_type in ("application/x-www-form-urlencoded", ""):
+            body = parse_qs(self.body.decode("utf-8"), keep_blank_values=True, errors="strict")
+            for key, values in body.items():
                 params.setdefault(key, []).extend(values)
         return params
 

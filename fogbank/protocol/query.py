@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import parse_qsl
 
 from botocore.model import OperationModel, ServiceModel
 
@@ -43,16 +42,12 @@ def form_params(req: HttpRequest) -> dict[str, str]:
     Raises ``BadRequest`` with ``MalformedQueryString`` when either is not valid UTF-8 form data;
     AWS's common-errors table gives that code HTTP 404.
     """
-    params: dict[str, str] = {}
     try:
-        if req.query_string:
-            params.update(parse_qsl(req.query_string, keep_blank_values=True, errors="strict"))
-        if req.body:
-            params.update(parse_qsl(req.body.decode("utf-8"), keep_blank_values=True, errors="strict"))
-    except (UnicodeDecodeError, ValueError) as exc:
+        # parsed once per request and shared with routing (HttpRequest.form)
+        return {key: values[-1] for key, values in req.form.items()}
+    except ValueError as exc:
         raise BadRequest(f"The request is not valid form data: {exc}", code="MalformedQueryString",
                          status=404) from None
-    return params
 
 
 def read_input(op: OperationModel, params: Mapping[str, str], *, ec2: bool = False) -> dict[str, Any]:

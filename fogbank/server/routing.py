@@ -127,8 +127,8 @@ class Router:
     def _query(self, req: HttpRequest, scope: Scope) -> Route:
         try:
             params = req.form
-        except UnicodeDecodeError:
-            raise NoRoute("the form body is not valid UTF-8", code="MalformedQueryString") from None
+        except ValueError:
+            raise NoRoute("the form body is not valid UTF-8", code="MalformedQueryString", status=404) from None
         action = (params.get("Action") or [""])[0]
         version = (params.get("Version") or [""])[0]
         if not action:

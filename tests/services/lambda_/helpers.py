@@ -41,10 +41,10 @@ def invoke(lam: Any, name: str, event: Any = None, **kwargs: Any) -> tuple[dict[
     return response, json.loads(body) if body else None
 
 
-def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
+def error_of(call: Any, *args: Any, **kwargs: Any) -> tuple[str, int, str]:
     """(code, HTTP status, message) of the ClientError a call raises."""
     with pytest.raises(ClientError) as info:
-        call(**kwargs)
+        call(*args, **kwargs)
     err = info.value.response
     return err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"], err["Error"].get("Message", "")
 

@@ -49,7 +49,7 @@ def arn_matches(pattern: str, arn: str) -> bool:
     want = pattern.split(":", 5)
     have = arn.split(":", 5)
     if len(want) != 6 or len(have) != 6:
-        return glob_match(pattern, arn)
+        return False
     return all(glob_match(w, h) for w, h in zip(want, have, strict=True))
 
 

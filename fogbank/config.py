@@ -29,6 +29,10 @@ class Config:
     access_log: bool = True
     # AWS throttles provisioned tables that exceed their capacity; off lets load tests run unthrottled.
     dynamodb_throttling: bool = True
+    # Lambda: the regional concurrency quota (AWS's default, raisable there too) and how long an
+    # idle execution environment stays warm.
+    lambda_concurrent_executions: int = 1000
+    lambda_idle_seconds: int = 300
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Config:

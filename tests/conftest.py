@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -30,6 +31,15 @@ class Server:
 
     endpoint: str
     process: subprocess.Popen
+    log_path: str = ""
+
+    def log(self) -> str:
+        """What the server has written to its log so far."""
+        try:
+            with open(self.log_path, errors="replace") as f:
+                return f.read()
+        except OSError:
+            return ""
 
     def admin(self, method: str, path: str, payload: Any = None) -> Any:
         """Call an admin endpoint and return its JSON answer."""
@@ -53,12 +63,15 @@ def start_server(*extra: str, env: dict[str, str] | None = None) -> Server:
     cmd = [sys.executable, "-m", "fogbank", "serve", "--port", str(port), "--log-level", "warning", *extra]
     if "--data-dir" not in extra:
         cmd.append("--in-memory")
-    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    server = Server(f"http://127.0.0.1:{port}", proc)
+    # the server's log goes to a file, never to a pipe nobody reads (a full pipe would block it)
+    log = tempfile.NamedTemporaryFile(prefix="fogbank-test-", suffix=".log", delete=False)
+    proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL, stderr=log)
+    log.close()
+    server = Server(f"http://127.0.0.1:{port}", proc, log.name)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("fogbank exited at start: " + proc.stderr.read().decode(errors="replace"))
+            raise RuntimeError("fogbank exited at start: " + server.log())
         try:
             server.admin("GET", "/_fogbank/health")
             return server
@@ -76,6 +89,8 @@ def stop_server(server: Server) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
+    if server.log_path:
+        os.unlink(server.log_path)
 
 
 @pytest.fixture(scope="session")

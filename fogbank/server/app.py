@@ -30,6 +30,7 @@ from fogbank.errors import (
 from fogbank.protocol import module_for
 from fogbank.protocol.base import HttpRequest, HttpResponse
 from fogbank.server import admin
+from fogbank.server.accesslog import AccessLog
 from fogbank.server.bodies import StreamedBody, streams_payload
 from fogbank.server.providers import load_provider, method_name
 from fogbank.server.routing import Route, Router
@@ -37,7 +38,6 @@ from fogbank.spec.loader import service_model
 from fogbank.store.blobs import BlobStore
 from fogbank.store.contract import Store
 
-access_log = logging.getLogger("fogbank.access")
 log = logging.getLogger("fogbank")
 
 # Beyond this a request body is refused rather than buffered (S3's single PUT limit is 5 GiB,
@@ -58,6 +58,8 @@ class App:
         self.started = time.time()
         self._providers: dict[str, Any] = {}
         self._validator: Any = None
+        # the access log is on at log level info or debug, as the other info messages are
+        self.access_log = AccessLog() if config.access_log and config.log_level.lower() in ("info", "debug") else None
 
     # --- providers -------------------------------------------------------------------------
 
@@ -123,6 +125,8 @@ class App:
 
     async def shutdown(self) -> None:
         """Stop every provider's background work."""
+        if self.access_log is not None:
+            self.access_log.flush()
         for provider in self._providers.values():
             stop = getattr(provider, "stop", None)
             if callable(stop):
@@ -155,8 +159,8 @@ class App:
             except Exception:
                 log.error("unhandled error in %s:\n%s", label, traceback.format_exc())
                 response = self._error(route, InternalFailure("fogbank failed to process the request"), request_id, req)
-        if self.config.access_log:
-            access_log.info("%s -> %d (%.1f ms)", label, response.status, (time.perf_counter() - started) * 1000)
+        if self.access_log is not None:
+            self.access_log.record(label, response.status, (time.perf_counter() - started) * 1000)
         return response
 
     async def _serve(self, req: HttpRequest, route: Route, request_id: str) -> HttpResponse:

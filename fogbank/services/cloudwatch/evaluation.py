@@ -90,7 +90,8 @@ def low_sample(samples: float | None, statistic: str | None) -> bool:
     p = float(statistic[1:]) / 100.0
     if p >= 1.0:
         return False
-    return samples < math.ceil(10.0 / (1.0 - p))
+    # rounded first: 10 / (1 - 0.9) is 100.00000000000001 in binary floating point
+    return samples < math.ceil(round(10.0 / (1.0 - p), 6))
 
 
 def decide(points: list[Point], n: int, m: int, treat: str, operator: str, threshold: float | None,

@@ -28,6 +28,7 @@ MIN_MAGNITUDE = 2.0**-260
 #: (age beyond which, resolution data older than that age is rolled into)
 TIERS = ((3 * 3600, 60), (15 * 86400, 300), (63 * 86400, 3600))
 EXPIRY = 455 * 86400
+ROLLUP_EVERY = 3600
 RECENTLY_ACTIVE = 3 * 3600
 BASIC_STATISTICS = ("SampleCount", "Average", "Sum", "Minimum", "Maximum")
 _PERCENTILE = re.compile(r"^p(\d{1,2}(\.\d{1,10})?|100(\.0{1,10})?)$")
@@ -214,6 +215,18 @@ def origin_for(start: float, period: int) -> int:
     """Where periods start: AWS rounds StartTime down to the period (or to the minute)."""
     step = period if period < 60 or period % 60 else 60
     return int(math.floor(start) // step * step)
+
+
+def retain(ctx: Ctx) -> None:
+    """Roll data up when an hour of clock time has passed since the last roll-up, so reads see
+    AWS's granularity for old data without waiting for the worker."""
+    now = ctx.clock.now()
+    key = keys.rollup_key(ctx.account, ctx.region)
+    raw = ctx.store.get(key)
+    if raw is not None and now - float(raw) < ROLLUP_EVERY:
+        return
+    rollup(ctx, now)
+    ctx.store.put(key, repr(now).encode())
 
 
 def rollup(ctx: Ctx, now: float) -> int:

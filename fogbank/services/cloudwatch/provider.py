@@ -80,6 +80,7 @@ class Provider:
         with ctx.store.transaction() as txn:
             for datum, (start, resolution, unit, slot) in zip(data, parsed, strict=True):
                 metrics.store_datum(ctx, txn, namespace, datum, start, resolution, unit, slot, now)
+        self.alarms.scheduler.watch(ctx.account, ctx.region)
         return {}
 
     def get_metric_statistics(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
@@ -107,6 +108,7 @@ class Provider:
                 f"You have requested up to {count:,} datapoints, which exceeds the limit of {MAX_DATAPOINTS:,}. "
                 "You may reduce the datapoints requested by increasing Period, or decreasing the time range."
             )
+        metrics.retain(ctx)
         dims = keys.dim_key(request.get("Dimensions"))
         units: dict[int, str] = {}
         slots = metrics.read_slots(ctx, request["Namespace"], request["MetricName"], dims, origin, end,
@@ -129,6 +131,7 @@ class Provider:
 
     def get_metric_data(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """GetMetricData: MetricStat queries and metric math, paginated by MaxDatapoints."""
+        metrics.retain(ctx)
         return queries.results(ctx, request)
 
     def list_metrics(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:

@@ -108,7 +108,7 @@ class Scheduler:
             try:
                 self.alarms.catch_up(place)
                 if rollup:
-                    metrics.rollup(place, now)
+                    metrics.retain(place)
             except Exception:  # one place failing must not stop the others; retried next tick
                 log.exception("CloudWatch evaluation failed for %s/%s", account, region)
         if rollup:

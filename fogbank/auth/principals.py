@@ -87,11 +87,13 @@ def root_principal(access_key_id: str, account: str) -> Principal:
 
 
 def resolve(access_key_id: str, config: Config, store: Store, clock: Any = None,
-            protocol: str | None = None) -> Principal:
+            protocol: str | None = None, service: str | None = None, region: str | None = None) -> Principal:
     """The principal behind ``access_key_id`` (anonymous callers get the default account's root).
 
     ``clock`` (fogbank's Clock) decides whether a session has expired; without it the machine's
-    time is used. ``protocol`` picks the error codes of the caller's protocol family.
+    time is used. ``protocol`` picks the error codes of the caller's protocol family. With
+    ``clock`` and ``service`` an IAM user's key also records its last use (IAM's
+    GetAccessKeyLastUsed), at most once a minute per service and region.
     """
     if len(access_key_id) == 12 and access_key_id.isdigit():
         return root_principal(access_key_id, access_key_id)
@@ -103,6 +105,8 @@ def resolve(access_key_id: str, config: Config, store: Store, clock: Any = None,
             now = clock.now() if clock is not None else time.time()
             if data.get("expires") is not None and now >= data["expires"]:
                 raise expired_token(protocol)
+            if clock is not None and service and data.get("kind") == "user":
+                _note_use(store, access_key_id, data, now, service, region or config.default_region)
             return Principal(
                 access_key_id=access_key_id,
                 account=data["account"],
@@ -113,6 +117,27 @@ def resolve(access_key_id: str, config: Config, store: Store, clock: Any = None,
         if getattr(config, "strict_credentials", False):
             raise invalid_token(protocol)
     return root_principal(access_key_id or "anonymous", config.default_account)
+
+
+def forget(store: Store, which: Any) -> int:
+    """Delete the issued-key records for which ``which(record)`` is true; returns how many."""
+    doomed = [key for key, raw in store.scan(prefix=ISSUED_KEYS_PREFIX) if which(json.loads(raw))]
+    with store.transaction() as txn:
+        for key in doomed:
+            txn.delete(key)
+    return len(doomed)
+
+
+LAST_USED_GRANULARITY = 60.0
+
+
+def _note_use(store: Store, access_key_id: str, data: dict[str, Any], now: float, service: str, region: str) -> None:
+    last = data.get("last_used") or {}
+    if last.get("service") == service and last.get("region") == region \
+            and now - last.get("date", 0) < LAST_USED_GRANULARITY:
+        return
+    data["last_used"] = {"date": now, "service": service, "region": region}
+    issue(store, access_key_id, data)
 
 
 def session_of(ctx: Ctx) -> dict[str, Any] | None:

@@ -43,11 +43,19 @@ def user_key_record(user: dict[str, Any], account: str, status: str, secret: str
             "kind": "user", "status": status, "user_name": user["UserName"]}
 
 
+def _write_key(writer: Any, key_id: str, record: dict[str, Any]) -> None:
+    """Write a key's resolving record, keeping what ``principals`` noted about its last use."""
+    old = principals.lookup(writer, key_id)
+    if old and old.get("last_used"):
+        record["last_used"] = old["last_used"]
+    principals.issue(writer, key_id, record)
+
+
 def refresh_user_keys(txn: Any, account: str, user: dict[str, Any]) -> None:
     """Rewrite the resolving records of a user's keys after the user was renamed or moved."""
     for key in store.records(txn, account, "key"):
         if key["UserName"].lower() == user["UserName"].lower():
-            principals.issue(txn, key["AccessKeyId"], user_key_record(user, account, key["Status"], key["_secret"]))
+            _write_key(txn, key["AccessKeyId"], user_key_record(user, account, key["Status"], key["_secret"]))
 
 
 def _password_problems(policy: dict[str, Any], password: str) -> list[str]:
@@ -110,7 +118,7 @@ class Credentials:
             record["Status"] = request["Status"]
             store.save(txn, ctx.account, "key", record["AccessKeyId"], record)
             user = require(txn, ctx, "user", record["UserName"])
-            principals.issue(txn, record["AccessKeyId"],
+            _write_key(txn, record["AccessKeyId"],
                              user_key_record(user, ctx.account, record["Status"], record["_secret"]))
         return {}
 
@@ -120,7 +128,7 @@ class Credentials:
             record = self._key(txn, ctx, request)
             store.remove(txn, ctx.account, "key", record["AccessKeyId"])
             user = require(txn, ctx, "user", record["UserName"])
-            principals.issue(txn, record["AccessKeyId"],
+            _write_key(txn, record["AccessKeyId"],
                              user_key_record(user, ctx.account, "Deleted", record["_secret"]))
         return {}
 
@@ -140,7 +148,8 @@ class Credentials:
         record = store.load(ctx.store, ctx.account, "key", key_id)
         if record is None:
             raise NoSuchEntityException(f"The Access Key with id {key_id} cannot be found.")
-        last = record.get("_last_used")
+        issued = principals.lookup(ctx.store, key_id) or {}
+        last = issued.get("last_used") or record.get("_last_used")
         if not last:
             used: dict[str, Any] = {"ServiceName": "N/A", "Region": "N/A"}
         else:

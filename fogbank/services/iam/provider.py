@@ -12,6 +12,8 @@ delegation requests, SSH public keys and signing certificates are not implemente
 
 from __future__ import annotations
 
+from fogbank.auth import principals
+from fogbank.context import Ctx
 from fogbank.services.iam.account import Account
 from fogbank.services.iam.certs import Certificates
 from fogbank.services.iam.credentials import Credentials
@@ -25,3 +27,7 @@ from fogbank.services.iam.users import Users
 
 class Provider(Users, Roles, Policies, Credentials, Mfa, Federation, Certificates, Account, Simulator):
     """The IAM operations."""
+
+    def reset(self, ctx: Ctx) -> None:
+        """Forget IAM users' access keys along with IAM's state."""
+        principals.forget(ctx.store, lambda record: record.get("kind") == "user" and record.get("issued") is None)

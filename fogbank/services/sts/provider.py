@@ -54,6 +54,10 @@ def _check_mfa(ctx: Ctx, record: dict[str, Any], serial: str | None, code: str |
 class Provider:
     """The STS operations."""
 
+    def reset(self, ctx: Ctx) -> None:
+        """Forget every session STS issued."""
+        principals.forget(ctx.store, lambda record: record.get("issued") is not None)
+
     def get_caller_identity(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """The account, user id and ARN behind the request's credentials."""
         record = sessions.caller(ctx)

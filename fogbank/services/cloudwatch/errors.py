@@ -8,6 +8,8 @@ from fogbank.errors import ServiceError
 
 class _CloudWatchError(ServiceError):
     status = 400
+    #: the code the query protocol (and the CBOR/JSON query-compatibility header) sends
+    query_code: str | None = None
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -17,13 +19,19 @@ class _CloudWatchError(ServiceError):
 class InvalidParameterValueException(_CloudWatchError):
     """A parameter value out of its range or form."""
 
+    query_code = "InvalidParameterValue"
+
 
 class InvalidParameterCombinationException(_CloudWatchError):
     """Parameters that cannot be used together (or one that needs another)."""
 
+    query_code = "InvalidParameterCombination"
+
 
 class MissingRequiredParameterException(_CloudWatchError):
     """A parameter the operation needs in this form is absent."""
+
+    query_code = "MissingParameter"
 
 
 class InvalidNextToken(_CloudWatchError):
@@ -32,6 +40,8 @@ class InvalidNextToken(_CloudWatchError):
 
 class InvalidFormatFault(_CloudWatchError):
     """A document (e.g. an alarm rule) that does not parse."""
+
+    query_code = "InvalidFormat"
 
 
 class ResourceNotFound(_CloudWatchError):
@@ -49,15 +59,21 @@ class ResourceNotFoundException(_CloudWatchError):
 class DashboardNotFoundError(_CloudWatchError):
     """A dashboard that does not exist."""
 
+    query_code = "ResourceNotFound"
+
     status = 404
 
 
 class DashboardInvalidInputError(_CloudWatchError):
     """A dashboard body or name that CloudWatch rejects."""
 
+    query_code = "InvalidParameterInput"
+
 
 class LimitExceededFault(_CloudWatchError):
     """Too many alarms for the account and region."""
+
+    query_code = "LimitExceeded"
 
 
 def invalid(message: str) -> InvalidParameterValueException:
@@ -78,3 +94,5 @@ def missing(message: str) -> MissingRequiredParameterException:
 class ValidationException(_CloudWatchError):
     """A request CloudWatch cannot act on as a whole, e.g. a metric math expression that does not
     parse (sent as ``ValidationError``)."""
+
+    query_code = "ValidationError"

@@ -134,7 +134,9 @@ def run(ctx: Ctx, queries: list[dict[str, Any]], start: float, end: float, searc
         if isinstance(value, float):
             value = Series(dict.fromkeys(grid, value), "", period)
         if isinstance(value, Series):
-            value = Series(value.points, query.get("Label") or qid, value.period)
+            # a series picked out of an array (FIRST/LAST) keeps its own label
+            picked = node[0] == "call" and node[1] in ("FIRST", "LAST") and value.label
+            value = Series(value.points, query.get("Label") or (value.label if picked else qid), value.period)
         state[qid] = 2
         values[qid] = value
         return value

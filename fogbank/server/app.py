@@ -34,6 +34,7 @@ from fogbank.server.accesslog import AccessLog
 from fogbank.server.bodies import StreamedBody, streams_payload
 from fogbank.server.providers import load_provider, method_name
 from fogbank.server.routing import Route, Router
+from fogbank.services.lambda_ import urls as lambda_urls
 from fogbank.spec.loader import service_model
 from fogbank.store.blobs import BlobStore
 from fogbank.store.contract import Store
@@ -139,6 +140,12 @@ class App:
     async def handle(self, req: HttpRequest, route: Route | None = None) -> HttpResponse:
         """Answer one request (``route`` when the caller has routed it already)."""
         started = time.perf_counter()
+        if _is_function_url(req):
+            response = await self._data_plane(lambda_urls.handle, req, "lambda.FunctionUrl")
+            if response is not None:
+                if self.access_log is not None:
+                    self.access_log.record("lambda.FunctionUrl", response.status, (time.perf_counter() - started) * 1000)
+                return response
         if req.path.startswith(admin.PREFIXES):
             label = "admin " + req.path
             try:
@@ -162,6 +169,14 @@ class App:
         if self.access_log is not None:
             self.access_log.record(label, response.status, (time.perf_counter() - started) * 1000)
         return response
+
+    async def _data_plane(self, handler: Any, req: HttpRequest, label: str) -> HttpResponse | None:
+        """Run a data-plane handler (function URLs, deployed APIs); failures answer 500, logged."""
+        try:
+            return await handler(self, req)
+        except Exception:
+            log.error("unhandled error in %s:\n%s", label, traceback.format_exc())
+            return HttpResponse(500, [("Content-Type", "application/json")], b'{"Message":"Internal Server Error"}')
 
     async def _serve(self, req: HttpRequest, route: Route, request_id: str) -> HttpResponse:
         protocol = module_for(route.protocol)
@@ -281,7 +296,7 @@ class App:
 
     def _streaming_route(self, req: HttpRequest) -> Route | None:
         """The route of a REST upload whose payload streams to disk, else None (routed later)."""
-        if req.method not in ("PUT", "POST") or "x-amz-target" in req.headers:
+        if req.method not in ("PUT", "POST") or "x-amz-target" in req.headers or _is_function_url(req):
             return None
         if req.content_type == "application/x-www-form-urlencoded" or "smithy-protocol" in req.headers:
             return None
@@ -332,6 +347,10 @@ def load_provider_exists(service: str) -> bool:
         return importlib.util.find_spec(f"fogbank.services.{package_name(service)}.provider") is not None
     except ModuleNotFoundError:
         return False
+
+
+def _is_function_url(req: HttpRequest) -> bool:
+    return ".lambda-url." in req.host or req.path.startswith(lambda_urls.PATH_PREFIX)
 
 
 def _load_validator() -> Any:

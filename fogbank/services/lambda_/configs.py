@@ -102,9 +102,17 @@ def list_event_configs(ctx: Ctx, request: dict[str, Any]) -> list[dict[str, Any]
 # --- function URLs ---------------------------------------------------------------------------
 
 
-def url_for(url_id: str, region: str) -> str:
-    """The URL of a function URL: AWS's host name shape, served by fogbank (see urls.py)."""
-    return f"https://{url_id}.lambda-url.{region}.on.aws/"
+def url_for(url_id: str, region: str, host: str = "") -> str:
+    """The URL of a function URL: AWS's host name shape under ``localhost``, on fogbank's port
+    (see urls.py, which also answers ``/_fogbank/lambda-url/<id>/`` for clients that cannot
+    resolve ``*.localhost``)."""
+    port = host.rpartition(":")[2] if ":" in host else "4566"
+    return f"http://{url_id}.lambda-url.{region}.localhost:{port}/"
+
+
+def url_index_key(url_id: str) -> tuple:
+    """The global index from a URL id to its account and region (a URL names neither)."""
+    return (store.SERVICE, "url-index", url_id)
 
 
 def create_url(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
@@ -119,7 +127,7 @@ def create_url(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         url_id = secrets.token_hex(16)
         now = functions.timestamp(ctx.clock.now())
         config = {
-            "FunctionUrl": url_for(url_id, ctx.region),
+            "FunctionUrl": url_for(url_id, ctx.region, ctx.host),
             "FunctionArn": functions.function_arn(ctx, name, request.get("Qualifier")),
             "AuthType": request["AuthType"],
             "CreationTime": now,
@@ -131,6 +139,7 @@ def create_url(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         urls[qualifier] = config
         store.put(ctx, record, "function", name)
         store.put(ctx, {"function": name, "qualifier": request.get("Qualifier")}, "url", url_id)
+        ctx.store.put(url_index_key(url_id), store.encode({"account": ctx.account, "region": ctx.region}))
     return {k: v for k, v in config.items() if k != "LastModifiedTime"}
 
 
@@ -165,7 +174,9 @@ def delete_url(ctx: Ctx, request: dict[str, Any]) -> None:
         config = (record.get("urls") or {}).pop(qualifier, None)
         if config is None:
             raise ResourceNotFoundException("The resource you requested does not exist.")
-        store.delete(ctx, "url", config["FunctionUrl"].split("//", 1)[1].split(".", 1)[0])
+        url_id = config["FunctionUrl"].split("//", 1)[1].split(".", 1)[0]
+        store.delete(ctx, "url", url_id)
+        ctx.store.delete(url_index_key(url_id))
         store.put(ctx, record, "function", name)
 
 

@@ -1,0 +1,114 @@
+"""One request to a deployed stage: what it carries and what the pipeline learns about it."""
+
+from __future__ import annotations
+
+import base64
+import fnmatch
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fogbank.protocol.base import HttpRequest
+
+
+def header_name(name: str) -> str:
+    """A lower-cased header name in the capitalisation clients commonly send (``Content-Type``)."""
+    return "-".join(part[:1].upper() + part[1:] for part in name.split("-"))
+
+
+@dataclass
+class Call:
+    """A request on its way through a stage."""
+
+    req: HttpRequest
+    api_id: str
+    stage_name: str
+    path: str
+    account: str
+    region: str
+    request_id: str
+    now: float
+    host: str
+    stage: dict[str, Any]
+    snapshot: dict[str, Any]
+    resource: dict[str, Any] = field(default_factory=dict)
+    method: dict[str, Any] = field(default_factory=dict)
+    path_params: dict[str, str] = field(default_factory=dict)
+    authorizer: dict[str, Any] | None = None
+    api_key: dict[str, Any] | None = None
+    started: float = field(default_factory=time.perf_counter)
+
+    @property
+    def stage_variables(self) -> dict[str, str]:
+        return self.stage.get("variables") or {}
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Request headers, lower-case names."""
+        return self.req.headers
+
+    def query_multi(self) -> dict[str, list[str]]:
+        """The query string as name -> values, in order."""
+        values: dict[str, list[str]] = {}
+        for name, value in parse_qsl(self.req.query_string, keep_blank_values=True):
+            values.setdefault(name, []).append(value)
+        return values
+
+    def query(self) -> dict[str, str]:
+        """The query string with the last value of each name (as the 1.0 event has it)."""
+        return {name: values[-1] for name, values in self.query_multi().items()}
+
+    def event_headers(self) -> dict[str, str]:
+        """Headers as the proxy event carries them."""
+        return {header_name(k): v for k, v in self.req.headers.items()}
+
+    def method_arn(self) -> str:
+        """``arn:aws:execute-api:region:account:api/stage/METHOD/path`` of this request."""
+        path = self.path.lstrip("/")
+        return f"arn:aws:execute-api:{self.region}:{self.account}:{self.api_id}/{self.stage_name}/{self.req.method}/{path}"
+
+    def is_binary(self, content_type: str) -> bool:
+        """Whether a media type is among the API's binary media types (wildcards allowed)."""
+        types = (self.snapshot.get("api") or {}).get("binaryMediaTypes") or []
+        content_type = (content_type or "").split(";", 1)[0].strip().lower()
+        return bool(content_type) and any(fnmatch.fnmatch(content_type, t.lower()) for t in types)
+
+    def body_for_event(self) -> tuple[str | None, bool]:
+        """The body as the proxy event has it, and whether it is base64-encoded."""
+        body = self.req.body
+        if not body:
+            return None, False
+        if self.is_binary(self.req.headers.get("content-type", "")):
+            return base64.b64encode(body).decode(), True
+        try:
+            return body.decode("utf-8"), False
+        except UnicodeDecodeError:
+            return base64.b64encode(body).decode(), True
+
+    def context(self) -> dict[str, Any]:
+        """``$context`` and the proxy event's ``requestContext``."""
+        when = datetime.fromtimestamp(self.now, UTC)
+        authorizer = self.authorizer or {}
+        identity = {
+            "cognitoIdentityPoolId": None, "accountId": None, "cognitoIdentityId": None, "caller": None,
+            "sourceIp": self.req.headers.get("x-forwarded-for", "127.0.0.1").split(",")[0].strip(),
+            "principalOrgId": None, "accessKey": None, "cognitoAuthenticationType": None,
+            "cognitoAuthenticationProvider": None, "userArn": None,
+            "userAgent": self.req.headers.get("user-agent"), "user": None,
+        }
+        if self.api_key is not None:
+            identity["apiKey"] = self.api_key["value"]
+            identity["apiKeyId"] = self.api_key["id"]
+        context: dict[str, Any] = {
+            "resourceId": self.resource.get("id"), "resourcePath": self.resource.get("path"),
+            "httpMethod": self.req.method, "extendedRequestId": self.request_id,
+            "requestTime": when.strftime("%d/%b/%Y:%H:%M:%S +0000"), "path": f"/{self.stage_name}{self.path}",
+            "accountId": self.account, "protocol": "HTTP/1.1", "stage": self.stage_name,
+            "domainPrefix": self.host.split(".", 1)[0], "requestTimeEpoch": int(self.now * 1000),
+            "requestId": self.request_id, "identity": identity, "domainName": self.host, "apiId": self.api_id,
+        }
+        if authorizer:
+            context["authorizer"] = authorizer
+        return context

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fogbank.auth.policy import PolicySet, parse
 from fogbank.context import Ctx
 from fogbank.services.iam import store
 from fogbank.services.iam.mfa import STEP, WINDOW, totp
@@ -75,3 +76,64 @@ def record_role_use(ctx: Ctx, role: dict[str, Any]) -> None:
             return
         current["RoleLastUsed"] = {"LastUsedDate": ctx.clock.now(), "Region": ctx.region}
         store.save(txn, account, "role", current["RoleName"], current)
+
+
+def _document(reader: Any, account: str, arn: str) -> tuple[str, str] | None:
+    from fogbank.services.iam.policies import find_policy
+
+    policy = find_policy(reader, account, arn)
+    if policy is None:
+        return None
+    return policy["PolicyName"], policy["_versions"][policy["DefaultVersionId"]]["Document"]
+
+
+def _entity_documents(ctx: Ctx, account: str, kind: str, record: dict[str, Any]) -> list[tuple[str, str]]:
+    docs = list(record["_inline"].items())
+    for arn in record["_attached"]:
+        found = _document(ctx.store, account, arn)
+        if found is not None:
+            docs.append(found)
+    return docs
+
+
+def policies_for(ctx: Ctx, caller: dict[str, Any]) -> PolicySet | None:
+    """Every policy in force for a caller (an issued-key record as ``principals`` keeps it):
+    identity policies, permissions boundary and session policies. None for an account's root,
+    whom no identity policy limits. What IAM enforcement evaluates each request against."""
+    kind, account = caller.get("kind"), caller["account"]
+    if kind == "root" or kind is None:
+        return None
+    identity: list[tuple[str, str]] = []
+    boundary_arn = None
+    sessions: list[tuple[str, str]] | None = None
+    if kind in ("user", "federated-user"):
+        user_arn = caller.get("caller_arn") or caller["arn"]
+        user = store.load(ctx.store, account, "user", caller.get("user_name") or user_arn.rsplit("/", 1)[-1]) \
+            if ":user/" in user_arn else None
+        if user is not None:
+            identity.extend(_entity_documents(ctx, account, "user", user))
+            for group_name in user["_groups"]:
+                group = store.load(ctx.store, account, "group", group_name)
+                if group is not None:
+                    identity.extend(_entity_documents(ctx, account, "group", group))
+            boundary_arn = (user.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+        elif kind == "federated-user":
+            identity.append(("root", '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*",'
+                                     '"Resource":"*"}}'))
+    elif kind == "assumed-role":
+        role = store.load(ctx.store, account, "role", caller["role_name"])
+        if role is not None:
+            identity.extend(_entity_documents(ctx, account, "role", role))
+            boundary_arn = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+    if kind in ("assumed-role", "federated-user"):
+        given = [(f"session-{i}", doc) for i, doc in enumerate(caller.get("session_policies") or [])]
+        given += [found for arn in caller.get("policy_arns") or []
+                  for found in [_document(ctx.store, account, arn)] if found is not None]
+        if given or kind == "federated-user":
+            sessions = given
+    boundaries = None
+    if boundary_arn:
+        found = _document(ctx.store, account, boundary_arn)
+        boundaries = [(found[0], parse(found[1]))] if found else []
+    return PolicySet(identity=[(name, parse(doc)) for name, doc in identity], boundaries=boundaries,
+                     sessions=None if sessions is None else [(name, parse(doc)) for name, doc in sessions])

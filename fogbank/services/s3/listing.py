@@ -125,6 +125,7 @@ class ListOperations:
 
     def list_objects(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """ListObjects (v1): Marker, NextMarker (only with a delimiter), CommonPrefixes."""
+        self._replicator.pump(ctx)
         bucket = buckets.load(ctx, request["Bucket"])
         url = _check_encoding(request)
         marker = request.get("Marker") or ""
@@ -140,6 +141,7 @@ class ListOperations:
 
     def list_objects_v2(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """ListObjectsV2: continuation tokens, StartAfter, KeyCount, FetchOwner."""
+        self._replicator.pump(ctx)
         bucket = buckets.load(ctx, request["Bucket"])
         url = _check_encoding(request)
         token = request.get("ContinuationToken")

@@ -95,7 +95,12 @@ def write(ctx: Ctx, body: Any, *, chunked: bool = False, algorithms: Iterable[st
         blob_id = _adopt(ctx, body)
         if blob_id is not None:
             size = int(getattr(body, "size", 0))
-            sums = _checksum_file(ctx, blob_id, algorithms) if algorithms else {}
+            # a spooled body may carry checksums computed as it arrived: no second read then
+            known = getattr(body, "checksums", None) or {}
+            missing = [a for a in algorithms if a not in known]
+            sums = {a: known[a] for a in algorithms if a in known}
+            if missing:
+                sums.update(_checksum_file(ctx, blob_id, missing))
             return Written([[blob_id, size, None]], size, body.md5_hex, sums)
     decoder: ChunkedDecoder | None = None
     source: Iterable[bytes] = _chunks(body)

@@ -101,6 +101,8 @@ class Replicator:
         # the earliest due time of a queued task, cached (written through by enqueue)
         self._next_due: float | None = 0.0
         self._lock = threading.Lock()
+        # held while tasks are carried out, so a reader's pump waits for a copy in flight
+        self._running = threading.RLock()
 
     def start(self, ctx: Ctx) -> None:
         """Start the background thread."""
@@ -138,6 +140,10 @@ class Replicator:
         self._drain(ctx)
 
     def _drain(self, ctx: Ctx) -> float | None:
+        with self._running:
+            return self._drain_locked(ctx)
+
+    def _drain_locked(self, ctx: Ctx) -> float | None:
         while True:
             now = ctx.clock.now()
             first = next(iter(ctx.store.scan(_QUEUE, limit=1)), None)

@@ -10,12 +10,14 @@ Replication runs in a worker thread woken by new work and by the clock (``replic
 Glacier restores are worked out from the clock when read (``glacier``).
 
 LIMITATIONS: bucket policies, ACLs and public access blocks are stored, not enforced (IAM
-enforcement does that); cross-account access is not checked; event notifications are not sent
-yet (``events`` marks the place); lifecycle rules are stored, not applied; SSE-KMS wraps data keys
-locally until fogbank has KMS; Object Lock retention and legal holds, Select, torrents,
-directory buckets, analytics/inventory/metrics/intelligent-tiering configurations and
-WriteGetObjectResponse are not implemented; GetObject answers a range with status 200 (not 206)
-and CORS headers are not added to actual requests until the server passes them through.
+enforcement does that); cross-account access is not checked; aws-chunked chunk signatures are
+parsed but not verified (``fogbank.auth.chunked`` has the hook); event notifications are not sent
+yet (``events`` marks the place); lifecycle rules are stored, not applied; Object Lock retention
+and legal holds, Select, torrents, directory buckets, analytics/inventory/metrics/
+intelligent-tiering configurations and WriteGetObjectResponse are not implemented. Needing the
+server: ranges are answered with status 200 (not 206), OPTIONS preflights and CORS headers on
+actual requests wait for the server to call ``cors``, and presigned-URL expiry for it to call
+``presigned.check_expiry``.
 """
 
 from __future__ import annotations

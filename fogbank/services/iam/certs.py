@@ -24,7 +24,8 @@ MAX_CERTIFICATES = 20
 _PEM = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----\s*([A-Za-z0-9+/=\s]+?)\s*-----END \1-----")
 
 
-def _pem_blocks(text: str, label: str) -> list[bytes]:
+def pem_blocks(text: str, label: str) -> list[bytes]:
+    """The DER bytes of every ``label`` PEM block in ``text`` ([] when one is not base64)."""
     blocks = []
     for kind, body in _PEM.findall(text or ""):
         if kind != label:
@@ -91,7 +92,7 @@ class Certificates:
     def upload_server_certificate(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """Store a PEM certificate (with chain) and check its private key is PEM too."""
         name, path = request["ServerCertificateName"], request.get("Path") or "/"
-        bodies = _pem_blocks(request["CertificateBody"], "CERTIFICATE")
+        bodies = pem_blocks(request["CertificateBody"], "CERTIFICATE")
         if len(bodies) != 1:
             raise MalformedCertificateException("Certificate body is invalid")
         try:
@@ -99,10 +100,10 @@ class Certificates:
         except ValueError:
             raise MalformedCertificateException("Certificate body is invalid") from None
         key = request["PrivateKey"]
-        if not any(_pem_blocks(key, label) for label in ("PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY")):
+        if not any(pem_blocks(key, label) for label in ("PRIVATE KEY", "RSA PRIVATE KEY", "EC PRIVATE KEY")):
             raise MalformedCertificateException("Private key is invalid")
         chain = request.get("CertificateChain")
-        if chain is not None and not _pem_blocks(chain, "CERTIFICATE"):
+        if chain is not None and not pem_blocks(chain, "CERTIFICATE"):
             raise MalformedCertificateException("Certificate chain is invalid")
         with ctx.store.transaction() as txn:
             if store.load(txn, ctx.account, "cert", name) is not None:

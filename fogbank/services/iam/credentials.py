@@ -27,7 +27,7 @@ MAX_SSC_PER_SERVICE = 2
 SSC_SERVICES = ("codecommit.amazonaws.com", "cassandra.amazonaws.com", "bedrock.amazonaws.com")
 
 
-def _caller_user(ctx: Ctx, request: dict[str, Any]) -> str | None:
+def caller_user(ctx: Ctx, request: dict[str, Any]) -> str | None:
     """The user a request is about: the one named, else the calling IAM user (None for root)."""
     if request.get("UserName"):
         return request["UserName"]
@@ -83,7 +83,7 @@ class Credentials:
 
     def create_access_key(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """A new AKIA key and its secret (shown only now), at most two per user."""
-        name = _caller_user(ctx, request)
+        name = caller_user(ctx, request)
         if name is None:
             raise validation("Must specify userName when calling with non-User credentials")
         now = ctx.clock.now()
@@ -104,7 +104,7 @@ class Credentials:
     def _key(self, reader: Any, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         key_id = request["AccessKeyId"]
         record = store.load(reader, ctx.account, "key", key_id)
-        name = _caller_user(ctx, request)
+        name = caller_user(ctx, request)
         if name is not None:
             require(reader, ctx, "user", name)
         if record is None or (name is not None and record["UserName"].lower() != name.lower()):
@@ -134,7 +134,7 @@ class Credentials:
 
     def list_access_keys(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """A user's keys (without secrets)."""
-        name = _caller_user(ctx, request)
+        name = caller_user(ctx, request)
         if name is None:
             return {"AccessKeyMetadata": [], "IsTruncated": False}
         user = require(ctx.store, ctx, "user", name)
@@ -168,7 +168,7 @@ class Credentials:
 
     def create_login_profile(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """A console password for a user."""
-        name = _caller_user(ctx, request) or ""
+        name = caller_user(ctx, request) or ""
         now = ctx.clock.now()
         with ctx.store.transaction() as txn:
             user = require(txn, ctx, "user", name)
@@ -192,11 +192,11 @@ class Credentials:
 
     def get_login_profile(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """Whether a user has a console password (never the password)."""
-        return {"LoginProfile": store.public(self._login(ctx.store, ctx, _caller_user(ctx, request) or ""))}
+        return {"LoginProfile": store.public(self._login(ctx.store, ctx, caller_user(ctx, request) or ""))}
 
     def update_login_profile(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """Change a user's console password or its reset flag."""
-        name = _caller_user(ctx, request) or ""
+        name = caller_user(ctx, request) or ""
         with ctx.store.transaction() as txn:
             record = self._login(txn, ctx, name)
             if request.get("Password") is not None:
@@ -209,7 +209,7 @@ class Credentials:
 
     def delete_login_profile(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """Remove a user's console password."""
-        name = _caller_user(ctx, request) or ""
+        name = caller_user(ctx, request) or ""
         with ctx.store.transaction() as txn:
             self._login(txn, ctx, name)
             store.remove(txn, ctx.account, "login", name)
@@ -266,14 +266,14 @@ class Credentials:
     def _ssc(self, reader: Any, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         cred_id = request["ServiceSpecificCredentialId"]
         record = store.load(reader, ctx.account, "ssc", cred_id)
-        name = _caller_user(ctx, request)
+        name = caller_user(ctx, request)
         if record is None or (name is not None and record["UserName"].lower() != name.lower()):
             raise NoSuchEntityException(f"No such credential {cred_id} exists")
         return record
 
     def list_service_specific_credentials(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """A user's service-specific credentials, without passwords."""
-        name = _caller_user(ctx, request)
+        name = caller_user(ctx, request)
         if name is not None:
             require(ctx.store, ctx, "user", name)
         rows = [store.public(c, drop=("ServicePassword",)) for c in store.records(ctx.store, ctx.account, "ssc")

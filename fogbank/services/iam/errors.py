@@ -91,3 +91,27 @@ def already_exists(kind: str, name: str) -> EntityAlreadyExistsException:
 def validation(message: str) -> ServiceError:
     """IAM's generic ``ValidationError`` (HTTP 400)."""
     return ServiceError(message, code="ValidationError", status=400)
+
+
+class InvalidPublicKeyException(_IamError):
+    """An SSH public key that cannot be used."""
+
+
+class UnrecognizedPublicKeyEncodingException(_IamError):
+    """An SSH public key in neither OpenSSH nor PEM form."""
+
+
+class DuplicateSSHPublicKeyException(_IamError):
+    """The same SSH public key uploaded twice for a user."""
+
+
+class DuplicateCertificateException(_IamError):
+    """The same signing certificate uploaded twice."""
+
+
+class CredentialReportNotPresentException(_IamError):
+    """No credential report has been generated."""
+
+
+class CredentialReportExpiredException(_IamError):
+    """The credential report is older than four hours."""

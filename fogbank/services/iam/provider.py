@@ -4,10 +4,11 @@ is keyed by account only. Each domain's operations live in their own module and 
 into ``Provider`` here.
 
 LIMITATIONS: policies are stored and simulated but not enforced on requests (that is IAM
-enforcement's work); virtual MFA devices have no QR code image; server certificates are checked
-for PEM form and expiry but the private key is not matched to the certificate; SAML assertions
-are checked for form, not signature; credential reports, access advisor, organizations features,
-delegation requests, SSH public keys and signing certificates are not implemented.
+enforcement's work, with ``directory.policies_for``); virtual MFA devices have no QR code image;
+SSH public keys are returned as uploaded (no conversion between SSH and PEM encodings); server
+certificates are checked for PEM form and expiry but their private key is not matched to them;
+access advisor (service last accessed), organizations features, delegation requests and
+ChangePassword are not implemented.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ from fogbank.services.iam.credentials import Credentials
 from fogbank.services.iam.federation import Federation
 from fogbank.services.iam.mfa import Mfa
 from fogbank.services.iam.policies import Policies
+from fogbank.services.iam.publickeys import PublicKeys
+from fogbank.services.iam.reports import Reports
 from fogbank.services.iam.roles import Roles
 from fogbank.services.iam.simulate import Simulator
 from fogbank.services.iam.users import Users
 
 
-class Provider(Users, Roles, Policies, Credentials, Mfa, Federation, Certificates, Account, Simulator):
+class Provider(Users, Roles, Policies, Credentials, Mfa, Federation, Certificates, Account, Simulator,
+               PublicKeys, Reports):
     """The IAM operations."""
 
     def reset(self, ctx: Ctx) -> None:

@@ -93,7 +93,7 @@ class Users:
         return {}
 
     def _rename_user_refs(self, ctx: Ctx, txn: Any, old: str, new: str) -> None:
-        for kind in ("key", "mfa", "ssc"):
+        for kind in _ID_FIELD:
             for item in list(store.records(txn, ctx.account, kind)):
                 if (item.get("UserName") or "").lower() == old.lower():
                     item["UserName"] = new
@@ -119,6 +119,10 @@ class Users:
                 raise DeleteConflictException("Cannot delete entity, must delete MFA device first.")
             if owned("ssc"):
                 raise DeleteConflictException("Cannot delete entity, must delete service specific credentials first.")
+            if owned("ssh"):
+                raise DeleteConflictException("Cannot delete entity, must delete SSH public keys first.")
+            if owned("signcert"):
+                raise DeleteConflictException("Cannot delete entity, must delete signing certificates first.")
             if record["_attached"]:
                 raise DeleteConflictException("Cannot delete entity, must detach all policies first.")
             if record["_inline"]:
@@ -252,4 +256,5 @@ class Users:
         return out
 
 
-_ID_FIELD = {"key": "AccessKeyId", "mfa": "SerialNumber", "ssc": "ServiceSpecificCredentialId"}
+_ID_FIELD = {"key": "AccessKeyId", "mfa": "SerialNumber", "ssc": "ServiceSpecificCredentialId",
+             "ssh": "SSHPublicKeyId", "signcert": "CertificateId"}

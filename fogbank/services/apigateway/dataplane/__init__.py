@@ -39,5 +39,8 @@ async def handle(app: Any, req: HttpRequest) -> HttpResponse | None:
         return None
     from fogbank.services.apigateway.dataplane.gateway import serve
 
+    if req.stream is not None and not req.body:
+        # the server may have spooled an upload before knowing the request was for a stage
+        req.body = req.stream.read()
     provider = app.provider("apigateway")
     return await serve(app, provider.runtime, req, *found)

@@ -170,8 +170,10 @@ class Federation:
 
     def get_saml_provider(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """A SAML provider's metadata."""
-        record = self._saml(ctx.store, ctx, request["SAMLProviderArn"])
-        return store.public(record, drop=("Arn",))
+        out = store.public(self._saml(ctx.store, ctx, request["SAMLProviderArn"]), drop=("Arn",))
+        if out.get("ValidUntil") is not None:
+            out["ValidUntil"] = store.when(out["ValidUntil"])
+        return out
 
     def update_saml_provider(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """Replace a SAML provider's metadata."""

@@ -8,7 +8,12 @@ from fogbank.context import Ctx
 from fogbank.services.iam import ids, store
 from fogbank.services.iam.credentials import refresh_user_keys
 from fogbank.services.iam.entities import drop_tags, merge_tags, require
-from fogbank.services.iam.errors import DeleteConflictException, LimitExceededException, already_exists
+from fogbank.services.iam.errors import (
+    DeleteConflictException,
+    LimitExceededException,
+    already_exists,
+    validation,
+)
 from fogbank.services.iam.paging import page
 
 MAX_USERS = 5000
@@ -70,9 +75,10 @@ class Users:
         if not name:
             principal = ctx.principal
             arn = principal.arn if principal else f"arn:aws:iam::{ctx.account}:root"
+            if arn.endswith(":root"):
+                return {"User": {"UserId": ctx.account, "Arn": arn, "CreateDate": store.when(0)}}
             if ":user/" not in arn:
-                return {"User": {"UserId": ctx.account, "Arn": f"arn:aws:iam::{ctx.account}:root",
-                                 "CreateDate": store.when(0), "Path": "/", "UserName": ""}}
+                raise validation("Must specify userName when calling with non-User credentials")
             name = arn.rsplit("/", 1)[1]
         return {"User": user_view(require(ctx.store, ctx, "user", name))}
 

@@ -330,3 +330,16 @@ def test_decode_authorization_message(aws) -> None:
     with pytest.raises(ClientError) as info:
         aws("sts").decode_authorization_message(EncodedMessage="garbage")
     assert error_of(info)[:2] == ("InvalidAuthorizationMessageException", 400)
+
+
+def test_iam_get_user_without_a_name_is_the_caller(aws, client_with, alice) -> None:
+    user, key = alice
+    assert client_with("iam", key).get_user()["User"]["Arn"] == user["Arn"]
+    assert aws("iam").get_user()["User"]["Arn"] == "arn:aws:iam::000000000000:root"
+    assert [k["AccessKeyId"] for k in client_with("iam", key).list_access_keys()["AccessKeyMetadata"]] == [
+        key["AccessKeyId"]]
+    role = aws("iam").create_role(RoleName="r", AssumeRolePolicyDocument=trust({"AWS": "000000000000"}))["Role"]
+    session = client_with("iam", aws("sts").assume_role(RoleArn=role["Arn"], RoleSessionName="s1")["Credentials"])
+    with pytest.raises(ClientError) as info:
+        session.get_user()
+    assert error_of(info) == ("ValidationError", 400, "Must specify userName when calling with non-User credentials")

@@ -28,8 +28,20 @@ MAX_SESSION_TAGS = 50
 PACKED_LIMIT = 2048
 
 
+SERVICE_PRINCIPAL = "service_principal"
+
+
 def caller(ctx: Ctx) -> dict[str, Any]:
-    """The record of the caller (raises ExpiredToken when its session is over)."""
+    """The record of the caller (raises ExpiredToken when its session is over).
+
+    A service acting for itself (Lambda fetching its execution role's credentials, EC2 its
+    instance profile's) calls with ``ctx.extras["service_principal"]`` set, e.g.
+    ``"lambda.amazonaws.com"``; trust policies then see that service as the principal.
+    """
+    service = ctx.extras.get(SERVICE_PRINCIPAL)
+    if service:
+        return {"kind": "service", "service": service, "account": ctx.account,
+                "arn": f"arn:aws:iam::{ctx.account}:root", "user_id": service}
     session = principals.session_of(ctx)
     principal = ctx.principal
     if session is not None:
@@ -46,6 +58,8 @@ def policy_caller(record: dict[str, Any]) -> Caller:
     arns = [record["arn"]]
     if record.get("role_arn"):
         arns.append(record["role_arn"])
+    if record["kind"] == "service":
+        return Caller(service=record["service"])
     return Caller(account=record["account"], arns=tuple(arns), direct=(record["arn"],))
 
 
@@ -71,6 +85,12 @@ def request_context(ctx: Ctx, record: dict[str, Any]) -> dict[str, Any]:
         "aws:RequestedRegion": ctx.region,
         "aws:SecureTransport": "false",
     }
+    if record["kind"] == "service":
+        for key in ("aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalType", "aws:userid"):
+            context.pop(key)
+        context.update({"aws:PrincipalIsAWSService": "true", "aws:PrincipalServiceName": record["service"]})
+        return context
+    context["aws:PrincipalIsAWSService"] = "false"
     if record["kind"] == "user":
         context["aws:username"] = record.get("user_name") or record["arn"].rsplit("/", 1)[1]
     if record.get("issued") is not None:

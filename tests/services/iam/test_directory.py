@@ -13,6 +13,7 @@ from fogbank.auth.policy import Request, evaluate
 from fogbank.clock import Clock
 from fogbank.config import Config
 from fogbank.context import Ctx, Principal
+from fogbank.errors import ServiceError
 from fogbank.services.iam import directory
 from fogbank.services.iam.provider import Provider as Iam
 from fogbank.services.sts.provider import Provider as Sts
@@ -87,3 +88,20 @@ def test_root_is_unrestricted_and_federated_users_need_a_session_policy(ctx: Ctx
     assert decide(ctx, bare, "s3:GetObject") == "implicitDeny"
     assert decide(ctx, scoped, "s3:GetObject") == "allowed"
     assert decide(ctx, scoped, "sqs:SendMessage") == "implicitDeny"
+
+
+def test_services_assume_roles_that_trust_them(ctx: Ctx) -> None:
+    iam, sts = Iam(), Sts()
+    trust = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                                 "Principal": {"Service": "lambda.amazonaws.com"}}]})
+    role = iam.create_role(ctx, {"RoleName": "fn", "AssumeRolePolicyDocument": trust})["Role"]
+    lam = ctx.derive(extras={"service_principal": "lambda.amazonaws.com"})
+    out = sts.assume_role(lam, {"RoleArn": role["Arn"], "RoleSessionName": "my-function"})
+    assert out["AssumedRoleUser"]["Arn"] == f"arn:aws:sts::{ACCOUNT}:assumed-role/fn/my-function"
+    root = ctx.derive(principal=principals.root_principal(ACCOUNT, ACCOUNT))
+    with pytest.raises(ServiceError) as info:
+        sts.assume_role(root, {"RoleArn": role["Arn"], "RoleSessionName": "me"})
+    assert info.value.code == "AccessDenied"
+    ec2 = ctx.derive(extras={"service_principal": "ec2.amazonaws.com"})
+    with pytest.raises(ServiceError):
+        sts.assume_role(ec2, {"RoleArn": role["Arn"], "RoleSessionName": "i-123"})

@@ -35,6 +35,10 @@ KEY_ALPHABET = string.ascii_lowercase + string.digits
 HTTP_OWNED_HEADERS = frozenset({"content-length", "transfer-encoding", "host", "expect"})
 
 
+# How many times a structure may already be on the stack before optional members stop recursing.
+RECURSION = 2
+
+
 class Chooser(Protocol):
     """Every decision the generator makes."""
 
@@ -150,7 +154,7 @@ class ShapeValues:
         kind = shape.type_name
         if kind == "structure":
             if shape.serialization.get("eventstream") or shape.metadata.get("document"):
-                return self._document(stack) if shape.metadata.get("document") else None
+                return self._document() if shape.metadata.get("document") else None
             return self._structure(shape, where, stack)
         if kind == "list":
             return self._list(shape, where, stack)
@@ -175,9 +179,10 @@ class ShapeValues:
         self, shape: Shape, where: Where, stack: tuple[str, ...], *, top: bool = False, skip: Sequence[str] = ()
     ) -> dict:
         required = set(shape.required_members)
-        recursive = shape.name in stack or len(stack) >= self.limits.max_depth
+        # A recursive shape may nest in itself once (DynamoDB's M and L hold AttributeValues).
+        recursive = stack.count(shape.name) >= RECURSION or len(stack) >= self.limits.max_depth
         stack = stack + (shape.name,)
-        members = [(n, m) for n, m in shape.members.items() if n not in skip and _carried(m, where, top)]
+        members = [(n, m) for n, m in shape.members.items() if n not in skip and (not top or _carried(m))]
         if shape.is_tagged_union:
             candidates = [(n, m) for n, m in members if not _would_recurse(m, stack)] or members
             if not candidates:
@@ -232,7 +237,7 @@ class ShapeValues:
             out[key] = self.value(shape.value, Where(location=where.location, output=where.output), stack)
         return out
 
-    def _document(self, stack: tuple[str, ...]) -> Any:
+    def _document(self) -> Any:
         return {"k": self.c.text(LABEL_ALPHABET, 1, 6), "n": self.c.integer(0, 100), "b": self.c.boolean()}
 
     # -- scalars -------------------------------------------------------------------------
@@ -267,13 +272,9 @@ class ShapeValues:
     def _integer(self, shape: Shape, where: Where) -> int:
         if where.location == "statusCode":
             return self.c.choice([200, 202])
-        bound = 2**31 - 1 if shape.type_name == "integer" else 2**53
-        if shape.type_name == "short":
-            bound = 2**15 - 1
-        if shape.type_name == "byte":
-            bound = 127
-        lo = int(shape.metadata.get("min", -min(bound, 10**6)))
-        hi = int(shape.metadata.get("max", min(bound, 10**6)))
+        bound = {"integer": 2**31 - 1, "long": 2**53, "short": 2**15 - 1, "byte": 127}[shape.type_name]
+        lo = int(shape.metadata.get("min", -bound - 1))
+        hi = int(shape.metadata.get("max", bound))
         if isinstance(self.c, DrawChooser):
             return self.c.integer(max(lo, -bound - 1), min(hi, bound))
         return self.c.integer(max(lo, -1000), max(min(hi, 100000), max(lo, -1000)))
@@ -295,15 +296,13 @@ class ShapeValues:
     def _where(self, member: Shape, parent: Where, top: bool) -> Where:
         if not top:
             return Where(output=parent.output, location="")
+        # Greedy URI labels are filled in afterwards (see ``_with_greedy``): only the URI knows them.
         loc = "host" if member.serialization.get("hostLabel") else member.serialization.get("location", "")
-        greedy = False
-        return Where(location=loc, greedy=greedy, output=parent.output)
+        return Where(location=loc, output=parent.output)
 
 
-def _carried(member: Shape, where: Where, top: bool) -> bool:
-    """Whether a member can travel on its own (top-level members bound to HTTP-owned parts can't)."""
-    if not top:
-        return True
+def _carried(member: Shape) -> bool:
+    """Whether a top-level member can travel on its own (event streams and HTTP-owned headers can't)."""
     if member.serialization.get("eventstream"):
         return False
     return not http_owned(member)
@@ -326,7 +325,7 @@ def _would_recurse(shape: Shape, stack: tuple[str, ...]) -> bool:
         if s.name in seen:
             continue
         seen.add(s.name)
-        if s.type_name == "structure" and s.name in stack:
+        if s.type_name == "structure" and stack.count(s.name) >= RECURSION:
             return True
         if s.type_name == "list":
             todo.append(s.member)

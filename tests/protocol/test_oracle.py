@@ -95,3 +95,17 @@ def test_a_serialiser_that_changes_a_value_fails_the_output_round_trip(monkeypat
     op = oracle.base_model("sts").operation_model("GetCallerIdentity")
     problems = oracle.check_output(case, shapes.example_output(op, case.seed))
     assert any(p.startswith("Account:") for p in problems)
+
+
+def test_report_counts_a_small_service() -> None:
+    from . import report
+
+    results = report.collect({"dynamodbstreams"}, examples=0)
+    text = report.render(results)
+    tally = results.tallies[("dynamodbstreams", "json")]
+    if any(tally.skipped.values()):
+        import pytest
+
+        pytest.skip("fogbank's json module or router is not available yet")
+    assert tally.total["input"] == tally.total["output"] == 4
+    assert "dynamodbstreams" in text and "TOTAL" in text

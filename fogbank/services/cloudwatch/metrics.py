@@ -125,13 +125,8 @@ def store_datum(ctx: Ctx, txn: Any, namespace: str, datum: dict[str, Any], start
     """Merge one parsed datum into its slot and mark its metric active (inside ``txn``)."""
     dims = keys.dim_key(datum.get("Dimensions"))
     name = datum["MetricName"]
-    key = (*keys.data_prefix(ctx.account, ctx.region, namespace, name, dims), start, resolution, unit)
-    old = txn.get(key)
-    if old is not None:
-        merged = Slot.unpack(old)
-        merged.merge(slot)
-        slot = merged
-    txn.put(key, slot.pack())
+    write_slot(txn, keys.data_prefix(ctx.account, ctx.region, namespace, name, dims),
+               keys.dist_prefix(ctx.account, ctx.region, namespace, name, dims), start, resolution, unit, slot)
     mkey = keys.metric_key(ctx.account, ctx.region, namespace, name, dims)
     # the metric record changes only when it is new or its activity mark is stale, which keeps
     # a burst of puts to one metric to one data write each
@@ -141,16 +136,47 @@ def store_datum(ctx: Ctx, txn: Any, namespace: str, datum: dict[str, Any], start
         txn.put(mkey, keys.dumps({"d": pairs, "t": now}))
 
 
+def write_slot(txn: Any, data_prefix: tuple, dist_prefix: tuple, start: int, res: int, unit: str, slot: Slot) -> None:
+    """Merge ``slot`` into the stored slot at ``start`` (its block record and its distribution)."""
+    bkey = (*data_prefix, keys.block_of(start, res), res, unit)
+    block = keys.unpack_block(txn.get(bkey))
+    have = block.get(start)
+    dkey = (*dist_prefix, start, res, unit)
+    if have is None:
+        block[start] = [slot.count, slot.total, slot.low, slot.high]
+        dist = slot.dist
+    else:
+        old = Slot(have[0], have[1], have[2], have[3], keys.unpack_dist(txn.get(dkey)))
+        old.merge(slot)
+        block[start] = [old.count, old.total, old.low, old.high]
+        dist = old.dist
+    txn.put(bkey, keys.pack_block(block))
+    txn.put(dkey, keys.pack_dist(dist))
+
+
 def read_slots(ctx: Ctx, namespace: str, name: str, dims: str, start: float, end: float,
                unit: str | None = None, with_dist: bool = True) -> Iterator[tuple[int, Slot, str]]:
-    """(slot start, slot, unit) of one metric with start <= slot start < end, oldest first."""
+    """(slot start, slot, unit) of one metric with start <= slot start < end (distributions only
+    when ``with_dist``; otherwise ``Slot.dist`` is an empty dict)."""
     prefix = keys.data_prefix(ctx.account, ctx.region, namespace, name, dims)
-    low = (*prefix, int(math.floor(start)))
-    high = (*prefix, int(math.ceil(end)))
+    low_ts = int(math.floor(start))
+    high_ts = int(math.ceil(end))
+    dists: dict[tuple[int, int, str], bytes] = {}
+    if with_dist:
+        dprefix = keys.dist_prefix(ctx.account, ctx.region, namespace, name, dims)
+        for key, value in ctx.store.scan(dprefix, start=(*dprefix, low_ts), end=(*dprefix, high_ts)):
+            dists[(key[-3], key[-2], key[-1])] = value
+    low = (*prefix, low_ts - keys.MAX_BLOCK_SPAN)
+    high = (*prefix, high_ts)
     for key, value in ctx.store.scan(prefix, start=low, end=high):
-        if unit is not None and key[-1] != unit:
+        block_unit = key[-1]
+        if unit is not None and block_unit != unit:
             continue
-        yield key[-3], Slot.unpack(value, with_dist), key[-1]
+        res = key[-2]
+        for ts, count, total, lo, hi in keys.iter_block(value):
+            if low_ts <= ts < high_ts:
+                dist = keys.unpack_dist(dists.get((ts, res, block_unit))) if with_dist else {}
+                yield ts, Slot(count, total, lo, hi, dist), block_unit
 
 
 def aggregate(slots: Iterable[tuple[int, Slot, str]], origin: int, period: int,
@@ -231,33 +257,41 @@ def retain(ctx: Ctx) -> None:
 
 def rollup(ctx: Ctx, now: float) -> int:
     """Merge slots past their resolution's retention into the next coarser one; drop data past
-    455 days. Returns how many slots changed."""
-    changed = 0
+    455 days. Returns how many slots moved or went."""
     prefix = keys.all_data_prefix(ctx.account, ctx.region)
-    pending: list[tuple[tuple, bytes]] = []
+    due: list[tuple[tuple, bytes]] = []
     for key, value in ctx.store.scan(prefix):
-        ts, res = key[-3], key[-2]
-        age = now - ts
+        block, res = key[-3], key[-2]
+        # a block is due when its oldest slot is
+        age = now - block
         if age > EXPIRY or any(age > limit and res < target for limit, target in TIERS):
-            pending.append((key, value))
-    if not pending:
+            due.append((key, value))
+    moved = 0
+    if not due:
         return 0
     with ctx.store.transaction() as txn:
-        for key, value in pending:
-            ts, res = key[-3], key[-2]
-            age = now - ts
-            txn.delete(key)
-            changed += 1
-            if age > EXPIRY:
-                continue
-            target = max(t for limit, t in TIERS if age > limit)
-            start = ts // target * target
-            new_key = (*key[:-3], start, target, key[-1])
-            slot = Slot.unpack(value)
-            old = txn.get(new_key)
-            if old is not None:
-                merged = Slot.unpack(old)
-                merged.merge(slot)
-                slot = merged
-            txn.put(new_key, slot.pack())
-    return changed
+        for key, _ in due:
+            metric = key[:-3]
+            block, res, unit = key[-3], key[-2], key[-1]
+            dprefix = (keys.SERVICE, ctx.account, ctx.region, "dist", *metric[4:])
+            slots = keys.unpack_block(txn.get(key))
+            keep: dict[int, list[float]] = {}
+            for ts, (count, total, low, high) in slots.items():
+                age = now - ts
+                targets = [t for limit, t in TIERS if age > limit and res < t]
+                if age <= EXPIRY and not targets:
+                    keep[ts] = [count, total, low, high]
+                    continue
+                moved += 1
+                dkey = (*dprefix, ts, res, unit)
+                dist = keys.unpack_dist(txn.get(dkey))
+                txn.delete(dkey)
+                if age > EXPIRY:
+                    continue
+                target = max(targets)
+                write_slot(txn, metric, dprefix, ts // target * target, target, unit, Slot(count, total, low, high, dist))
+            if keep:
+                txn.put(key, keys.pack_block(keep))
+            else:
+                txn.delete(key)
+    return moved

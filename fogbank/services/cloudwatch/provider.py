@@ -76,9 +76,17 @@ class Provider:
         if not data:
             raise missing("The parameter MetricData is required.")
         now = ctx.clock.now()
-        parsed = [metrics.parse_datum(datum, i, now) for i, datum in enumerate(data, 1)]
+        # data for one slot (same metric, time slot and unit) is merged before it is written
+        merged: dict[tuple, tuple[dict[str, Any], int, int, str, Any]] = {}
+        for i, datum in enumerate(data, 1):
+            start, resolution, unit, slot = metrics.parse_datum(datum, i, now)
+            ident = (datum["MetricName"], keys.dim_key(datum.get("Dimensions")), start, resolution, unit)
+            if ident in merged:
+                merged[ident][4].merge(slot)
+            else:
+                merged[ident] = (datum, start, resolution, unit, slot)
         with ctx.store.transaction() as txn:
-            for datum, (start, resolution, unit, slot) in zip(data, parsed, strict=True):
+            for datum, start, resolution, unit, slot in merged.values():
                 metrics.store_datum(ctx, txn, namespace, datum, start, resolution, unit, slot, now)
         self.alarms.scheduler.watch(ctx.account, ctx.region)
         return {}

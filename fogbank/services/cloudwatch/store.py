@@ -1,7 +1,8 @@
 """CloudWatch's key layout in the store. Every key starts with ("cloudwatch", account, region).
 
   (..., "metric", namespace, name, dimkey)            -> {"d": [[dim, value], ...], "t": last put}
-  (..., "data", namespace, name, dimkey, ts, res, unit) -> packed statistics of one slot (below)
+  (..., "data", namespace, name, dimkey, block, res, unit) -> packed statistics of up to 60 slots
+  (..., "dist", namespace, name, dimkey, ts, res, unit)    -> the distribution of one slot
   (..., "alarm", name)                                -> alarm record (configuration and state)
   (..., "history", name, ts_ms, seq)                  -> one alarm history item
   (..., "dashboard", name)                            -> {"body", "modified", "size"}
@@ -9,11 +10,12 @@
   (..., "rollup")                                     -> clock time of the last retention roll-up
 
 ``dimkey`` is the canonical text of a metric's dimensions (sorted by name), so one metric is one
-key prefix and a series read is one range scan. ``ts`` is the slot's start (whole seconds) and
-``res`` its width: 1 (high resolution, kept for 3 hours), 60, 300 or 3600 as retention rolls data
-up. A data value is ``<count, sum, min, max>`` as doubles plus the distribution of values as
-(value, count) pairs for percentiles; a distribution of -1 entries means "unknown" (a statistic
-set was merged in), for which percentiles are not available.
+key prefix and a series read is one range scan. A slot is one ``res`` seconds of data: 1 (high
+resolution, kept for 3 hours), 60, 300 or 3600 as retention rolls data up; slots are grouped in
+blocks of 60 (``block`` is the start of the block), so a read of 10,000 minutes decodes about 170
+keys. A block value is a run of ``<ts, count, sum, min, max>`` records (int64 and doubles).
+Distributions (for percentiles) live apart, one key per slot, read only for percentiles: (value,
+count) pairs as doubles, or ``UNKNOWN`` when a statistic set was merged into the slot.
 """
 
 from __future__ import annotations
@@ -24,8 +26,14 @@ from typing import Any
 
 SERVICE = "cloudwatch"
 
-_HEAD = struct.Struct("<ddddi")
 _PAIR = struct.Struct("<dd")
+_RECORD = struct.Struct("<qdddd")
+#: the distribution value of a slot whose distribution is unknown
+UNKNOWN = b"?"
+#: slots per data block
+BLOCK_SLOTS = 60
+#: the widest block (60 one-hour slots): a read starts this far before its start time
+MAX_BLOCK_SPAN = 3600 * BLOCK_SLOTS
 #: beyond this many distinct values a slot keeps no distribution (percentiles of huge slots are
 #: not what local tests use, and the value must stay small)
 MAX_DISTINCT = 2000
@@ -58,8 +66,50 @@ def data_prefix(account: str, region: str, namespace: str, name: str, dims: str)
 
 
 def all_data_prefix(account: str, region: str) -> tuple:
-    """The prefix of every data slot of an account and region."""
+    """The prefix of every data block of an account and region."""
     return (SERVICE, account, region, "data")
+
+
+def dist_prefix(account: str, region: str, namespace: str, name: str, dims: str) -> tuple:
+    """The prefix of one metric's slot distributions."""
+    return (SERVICE, account, region, "dist", namespace, name, dims)
+
+
+def block_of(ts: int, res: int) -> int:
+    """The start of the block holding the slot that starts at ``ts``."""
+    span = res * BLOCK_SLOTS
+    return ts // span * span
+
+
+def unpack_block(data: bytes | None) -> dict[int, list[float]]:
+    """A block's slots: ts -> [count, sum, min, max]."""
+    if not data:
+        return {}
+    return {int(r[0]): [r[1], r[2], r[3], r[4]] for r in _RECORD.iter_unpack(data)}
+
+
+def iter_block(data: bytes) -> Any:
+    """(ts, count, sum, min, max) of each slot of a block, without building a dict."""
+    return _RECORD.iter_unpack(data)
+
+
+def pack_block(slots: dict[int, list[float]]) -> bytes:
+    """A block's bytes (slots in time order)."""
+    return b"".join(_RECORD.pack(ts, *slots[ts]) for ts in sorted(slots))
+
+
+def pack_dist(dist: dict[float, float] | None) -> bytes:
+    """A slot's distribution as stored bytes."""
+    if dist is None or len(dist) > MAX_DISTINCT:
+        return UNKNOWN
+    return b"".join(_PAIR.pack(v, c) for v, c in dist.items())
+
+
+def unpack_dist(data: bytes | None) -> dict[float, float] | None:
+    """A slot's distribution from stored bytes (None when unknown)."""
+    if data is None or data == UNKNOWN:
+        return None
+    return {v: c for v, c in _PAIR.iter_unpack(data)}
 
 
 def alarm_key(account: str, region: str, name: str) -> tuple:
@@ -143,24 +193,3 @@ class Slot:
             dist[value] = dist.get(value, 0.0) + count
         if len(dist) > MAX_DISTINCT:
             self.dist = None
-
-    def pack(self) -> bytes:
-        """The slot as stored bytes."""
-        if self.dist is None:
-            return _HEAD.pack(self.count, self.total, self.low, self.high, -1)
-        parts = [_HEAD.pack(self.count, self.total, self.low, self.high, len(self.dist))]
-        parts.extend(_PAIR.pack(v, c) for v, c in self.dist.items())
-        return b"".join(parts)
-
-    @classmethod
-    def unpack(cls, data: bytes, with_dist: bool = True) -> Slot:
-        """A slot from stored bytes (``with_dist`` False skips the distribution, for speed)."""
-        count, total, low, high, n = _HEAD.unpack_from(data)
-        dist: dict[float, float] | None = None
-        if n >= 0 and with_dist:
-            dist = {}
-            for value, c in _PAIR.iter_unpack(data[_HEAD.size:]):
-                dist[value] = c
-        elif n >= 0:
-            dist = {}
-        return cls(count, total, low, high, dist)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fogbank.services.cloudwatch import composite, metrics
+from fogbank.services.cloudwatch import store as keys
 from fogbank.services.cloudwatch.errors import InvalidParameterValueException
 from fogbank.services.cloudwatch.evaluation import Point, decide, low_sample, range_length
 from fogbank.services.cloudwatch.math import MathError
@@ -94,10 +95,12 @@ def test_composite_rules() -> None:
 def test_slots_merge_and_percentiles() -> None:
     slot = Slot.of_values([1.0, 2.0, 3.0, 4.0], [1.0, 1.0, 1.0, 1.0])
     slot.merge(Slot.of_values([100.0], [6.0]))
-    again = Slot.unpack(slot.pack())
+    block = keys.unpack_block(keys.pack_block({60: [slot.count, slot.total, slot.low, slot.high]}))
+    again = Slot(*block[60], keys.unpack_dist(keys.pack_dist(slot.dist)))
     assert (again.count, again.total, again.low, again.high) == (10.0, 610.0, 1.0, 100.0)
     assert metrics.percentile(again, 40) == 4.0 and metrics.percentile(again, 50) == 100.0
     assert metrics.statistic(again, "p0") == 1.0 and metrics.statistic(again, "Average") == 61.0
     again.merge(Slot(1.0, 5.0, 5.0, 5.0, None))  # a statistic set: percentiles become unknown
-    assert metrics.percentile(Slot.unpack(again.pack()), 50) is None
+    assert keys.pack_dist(again.dist) == keys.UNKNOWN and keys.unpack_dist(keys.UNKNOWN) is None
+    assert metrics.percentile(again, 50) is None
     assert metrics.is_percentile("p99.9") and metrics.is_percentile("p100") and not metrics.is_percentile("p101")

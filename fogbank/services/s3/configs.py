@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.s3 import buckets, records, replication, versions
+from fogbank.services.s3 import buckets, notifications, records, replication, versions
 from fogbank.services.s3.errors import (
     InvalidBucketState,
     MalformedPolicy,
@@ -162,7 +162,17 @@ class ConfigOperations:
     get_bucket_ownership_controls = _get("ownership", OwnershipControlsNotFoundError, lambda v: {"OwnershipControls": v})
     delete_bucket_ownership_controls = _delete("ownership")
 
-    put_bucket_notification_configuration = _put("notification", "NotificationConfiguration")
+    def put_bucket_notification_configuration(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """PutBucketNotificationConfiguration: queues are checked and sent ``s3:TestEvent``."""
+        bucket = buckets.load(ctx, request["Bucket"])
+        config = request.get("NotificationConfiguration")
+        if config is None:
+            raise MalformedXML()
+        if not request.get("SkipDestinationValidation"):
+            notifications.validate(ctx, bucket, config)
+        buckets.set_cfg(ctx, bucket.name, "notification", config)
+        return {}
+
     get_bucket_notification_configuration = _get("notification", None, _same)
 
     def put_bucket_replication(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:

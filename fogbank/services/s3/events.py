@@ -1,18 +1,25 @@
-"""What happens around an object write or delete besides storing it: replication and event
-notifications.
-
-Replication is done (see ``replication``). Notifications to SQS, SNS and Lambda are the place
-marked below: they need those services' providers, and will be sent through ``ctx.call`` from
-``after_write``/``after_delete`` using the bucket's stored ``NotificationConfiguration``.
+"""What happens around an object write or delete besides storing it: replication (see
+``replication``) and event notifications (see ``notifications``), both owned by ``Hooks``, which
+the provider holds (their workers and pending deliveries live as long as it does).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from fogbank.context import Ctx
 from fogbank.services.s3 import replication
 from fogbank.services.s3.buckets import Bucket
+from fogbank.services.s3.notifications import Notifier
+
+
+@dataclass
+class Hooks:
+    """The provider's background helpers."""
+
+    replicator: replication.Replicator = field(default_factory=replication.Replicator)
+    notifier: Notifier = field(default_factory=Notifier)
 
 
 def before_write(ctx: Ctx, bucket: Bucket, key: str, record: dict[str, Any]) -> None:
@@ -22,15 +29,13 @@ def before_write(ctx: Ctx, bucket: Bucket, key: str, record: dict[str, Any]) -> 
         record["repl"] = "PENDING"
 
 
-def after_write(ctx: Ctx, bucket: Bucket, record: dict[str, Any], event: str,
-                replicator: replication.Replicator | None) -> None:
+def after_write(ctx: Ctx, bucket: Bucket, record: dict[str, Any], event: str, hooks: Hooks) -> None:
     """A version was stored (or a delete marker added)."""
-    wanted = record.get("repl") == "PENDING" or (record.get("dm") and replication.applies(bucket, record))
-    if wanted and replicator is not None:
-        replicator.enqueue(ctx, bucket, record)
-    # notifications: send ``event`` to the bucket's configured targets here
+    if record.get("repl") == "PENDING" or (record.get("dm") and replication.applies(bucket, record)):
+        hooks.replicator.enqueue(ctx, bucket, record)
+    hooks.notifier.notify(ctx, bucket, record, event)
 
 
-def after_delete(ctx: Ctx, bucket: Bucket, record: dict[str, Any], event: str) -> None:
-    """A version was removed for good."""
-    # notifications: send ``event`` here (permanent deletes are not replicated, as in S3)
+def after_delete(ctx: Ctx, bucket: Bucket, record: dict[str, Any], event: str, hooks: Hooks) -> None:
+    """A version was removed for good (not replicated, as in S3)."""
+    hooks.notifier.notify(ctx, bucket, record, event)

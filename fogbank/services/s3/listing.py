@@ -17,7 +17,7 @@ from fogbank.services.s3 import buckets, records
 from fogbank.services.s3 import store as keys
 from fogbank.services.s3.buckets import Bucket
 from fogbank.services.s3.errors import InvalidArgument
-from fogbank.services.s3.replication import Replicator
+from fogbank.services.s3.events import Hooks
 
 MAX_KEYS = 1000
 
@@ -121,11 +121,11 @@ def _common(request: dict[str, Any], url: bool) -> dict[str, Any]:
 class ListOperations:
     """Listing a bucket's objects and versions."""
 
-    _replicator: Replicator
+    _hooks: Hooks
 
     def list_objects(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """ListObjects (v1): Marker, NextMarker (only with a delimiter), CommonPrefixes."""
-        self._replicator.pump(ctx)
+        self._hooks.replicator.pump(ctx)
         bucket = buckets.load(ctx, request["Bucket"])
         url = _check_encoding(request)
         marker = request.get("Marker") or ""
@@ -141,7 +141,7 @@ class ListOperations:
 
     def list_objects_v2(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """ListObjectsV2: continuation tokens, StartAfter, KeyCount, FetchOwner."""
-        self._replicator.pump(ctx)
+        self._hooks.replicator.pump(ctx)
         bucket = buckets.load(ctx, request["Bucket"])
         url = _check_encoding(request)
         token = request.get("ContinuationToken")
@@ -167,7 +167,7 @@ class ListOperations:
 
     def list_object_versions(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """ListObjectVersions: by key, newest version first; delete markers apart; key/version markers."""
-        self._replicator.pump(ctx)
+        self._hooks.replicator.pump(ctx)
         bucket = buckets.load(ctx, request["Bucket"])
         url = _check_encoding(request)
         max_keys = request.get("MaxKeys")

@@ -26,7 +26,7 @@ from fogbank.services.s3.errors import (
     NoSuchUpload,
     _S3Error,
 )
-from fogbank.services.s3.replication import Replicator
+from fogbank.services.s3.events import Hooks
 
 MIN_PART_SIZE = 5 * 1024 * 1024
 MAX_PART_NUMBER = 10000
@@ -71,7 +71,7 @@ def _part_fields(part: dict[str, Any]) -> dict[str, Any]:
 class MultipartOperations:
     """The multipart upload operations."""
 
-    _replicator: Replicator
+    _hooks: Hooks
 
     def create_multipart_upload(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """CreateMultipartUpload: fixes metadata, tags, storage class, encryption and checksum mode."""
@@ -213,7 +213,7 @@ class MultipartOperations:
         record = versions.put(ctx, bucket, key, record)
         for part in stored.values():
             payload.delete(ctx, [s for s in part["segs"] if s[0] is not None and s[0] not in used])
-        events.after_write(ctx, bucket, record, "ObjectCreated:CompleteMultipartUpload", self._replicator)
+        events.after_write(ctx, bucket, record, "ObjectCreated:CompleteMultipartUpload", self._hooks)
         out: dict[str, Any] = {
             "Location": f"http://{ctx.host or 'localhost'}/{bucket.name}/{key}", "Bucket": bucket.name, "Key": key, "ETag": etag,
         }

@@ -22,7 +22,7 @@ from fogbank.services.s3.errors import (
     RestoreAlreadyInProgress,
     _S3Error,
 )
-from fogbank.services.s3.replication import Replicator
+from fogbank.services.s3.events import Hooks
 
 MAX_DELETE_KEYS = 1000
 STORAGE_CLASSES = frozenset({
@@ -101,7 +101,7 @@ def readable_source(ctx: Ctx, request: dict[str, Any]) -> tuple[Bucket, dict[str
 class ObjectOperations:
     """The operations on single objects."""
 
-    _replicator: Replicator
+    _hooks: Hooks
 
     def put_object(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """PutObject: streams the body to a blob, verifying Content-MD5 and checksums."""
@@ -146,7 +146,7 @@ class ObjectOperations:
             record["acl"] = request["ACL"]
         events.before_write(ctx, bucket, key, record)
         record = versions.put(ctx, bucket, key, record)
-        events.after_write(ctx, bucket, record, "ObjectCreated:Put", self._replicator)
+        events.after_write(ctx, bucket, record, "ObjectCreated:Put", self._hooks)
         out: dict[str, Any] = {"ETag": record["etag"], "Size": record["size"]}
         if bucket.versioning is not None:
             out["VersionId"] = record["vid"]
@@ -162,7 +162,7 @@ class ObjectOperations:
         return bucket, record, data_key
 
     def _read(self, ctx: Ctx, request: dict[str, Any], *, body: bool) -> dict[str, Any]:
-        self._replicator.pump(ctx)
+        self._hooks.replicator.pump(ctx)
         bucket, record, data_key = self._read_target(ctx, request)
         now = ctx.clock.now()
         if body and not glacier.readable(record, now):
@@ -211,7 +211,7 @@ class ObjectOperations:
     def delete_object(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """DeleteObject: removes a version, or adds a delete marker in a versioned bucket."""
         bucket = buckets.load(ctx, request["Bucket"])
-        return _delete(ctx, bucket, request["Key"], request.get("VersionId"), request, self._replicator)
+        return _delete(ctx, bucket, request["Key"], request.get("VersionId"), request, self._hooks)
 
     def delete_objects(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """DeleteObjects: up to 1000 keys, each answered on its own (Quiet: errors only)."""
@@ -227,7 +227,7 @@ class ObjectOperations:
             key = item["Key"]
             try:
                 records.check_key(key)
-                result = _delete(ctx, bucket, key, item.get("VersionId"), item, self._replicator)
+                result = _delete(ctx, bucket, key, item.get("VersionId"), item, self._hooks)
             except _S3Error as err:
                 entry = {"Key": key, "Code": err.code, "Message": err.message}
                 if item.get("VersionId"):
@@ -310,7 +310,7 @@ class ObjectOperations:
             record["sc"] = storage
         events.before_write(ctx, bucket, key, record)
         record = versions.put(ctx, bucket, key, record)
-        events.after_write(ctx, bucket, record, "ObjectCreated:Copy", self._replicator)
+        events.after_write(ctx, bucket, record, "ObjectCreated:Copy", self._hooks)
         result: dict[str, Any] = {"ETag": record["etag"], "LastModified": records.last_modified(record)}
         result.update(records.checksum_fields(record))
         result.pop("ChecksumType", None)
@@ -416,14 +416,14 @@ class ObjectOperations:
 
 
 def _delete(ctx: Ctx, bucket: Bucket, key: str, version_id: str | None, request: dict[str, Any],
-            replicator: Replicator | None) -> dict[str, Any]:
+            hooks: Hooks) -> dict[str, Any]:
     if version_id is not None:
         removed = versions.remove(ctx, bucket, key, version_id)
         out: dict[str, Any] = {"VersionId": version_id}
         if removed is not None and removed.get("dm"):
             out["DeleteMarker"] = True
         if removed is not None:
-            events.after_delete(ctx, bucket, removed, "ObjectRemoved:Delete")
+            events.after_delete(ctx, bucket, removed, "ObjectRemoved:Delete", hooks)
         return out
     if request.get("IfMatch") is not None:
         current = versions.current(ctx, bucket, key)
@@ -434,8 +434,8 @@ def _delete(ctx: Ctx, bucket: Bucket, key: str, version_id: str | None, request:
     if bucket.versioning is None:
         removed = versions.remove(ctx, bucket, key, versions.NULL)
         if removed is not None:
-            events.after_delete(ctx, bucket, removed, "ObjectRemoved:Delete")
+            events.after_delete(ctx, bucket, removed, "ObjectRemoved:Delete", hooks)
         return {}
     marker = versions.put(ctx, bucket, key, {"mtime": ctx.clock.now(), "dm": True, "size": 0, "etag": ""})
-    events.after_write(ctx, bucket, marker, "ObjectRemoved:DeleteMarkerCreated", replicator)
+    events.after_write(ctx, bucket, marker, "ObjectRemoved:DeleteMarkerCreated", hooks)
     return {"DeleteMarker": True, "VersionId": marker["vid"]}

@@ -11,8 +11,8 @@ Glacier restores are worked out from the clock when read (``glacier``).
 
 LIMITATIONS: bucket policies, ACLs and public access blocks are stored, not enforced (IAM
 enforcement does that); cross-account access is not checked; aws-chunked chunk signatures are
-parsed but not verified (``fogbank.auth.chunked`` has the hook); event notifications are not sent
-yet (``events`` marks the place); lifecycle rules are stored, not applied; Object Lock retention
+parsed but not verified (``fogbank.auth.chunked`` has the hook); event notifications go to SQS and Lambda
+(SNS once fogbank has it); lifecycle rules are stored, not applied; Object Lock retention
 and legal holds, Select, torrents, directory buckets, analytics/inventory/metrics/
 intelligent-tiering configurations and WriteGetObjectResponse are not implemented. Needing the
 server: ranges are answered with status 200 (not 206), OPTIONS preflights and CORS headers on
@@ -25,26 +25,26 @@ from __future__ import annotations
 from fogbank.context import Ctx
 from fogbank.services.s3.buckets import BucketOperations
 from fogbank.services.s3.configs import ConfigOperations
+from fogbank.services.s3.events import Hooks
 from fogbank.services.s3.listing import ListOperations
 from fogbank.services.s3.multipart import MultipartOperations
 from fogbank.services.s3.objects import ObjectOperations
-from fogbank.services.s3.replication import Replicator
 
 
 class Provider(BucketOperations, ObjectOperations, ListOperations, MultipartOperations, ConfigOperations):
     """The S3 provider."""
 
     def __init__(self) -> None:
-        self._replicator = Replicator()
+        self._hooks = Hooks()
 
     def start(self, ctx: Ctx) -> None:
         """Start the replication worker."""
-        self._replicator.start(ctx)
+        self._hooks.replicator.start(ctx)
 
     def stop(self) -> None:
         """Stop the replication worker."""
-        self._replicator.stop()
+        self._hooks.replicator.stop()
 
     def reset(self, ctx: Ctx) -> None:
         """Forget cached replication state (the store is being cleared)."""
-        self._replicator.reset()
+        self._hooks.replicator.reset()

@@ -55,8 +55,9 @@ def test_public_access_block_and_ownership(s3: Any, bucket: str) -> None:
     assert s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"][0]["ObjectOwnership"] == "BucketOwnerEnforced"
 
 
-def test_notification(s3: Any, bucket: str) -> None:
+def test_notification(s3: Any, aws: Any, bucket: str) -> None:
     assert "QueueConfigurations" not in s3.get_bucket_notification_configuration(Bucket=bucket)
+    aws("sqs").create_queue(QueueName="events")
     config = {"QueueConfigurations": [{"Id": "q", "QueueArn": "arn:aws:sqs:us-east-1:000000000000:events",
                                        "Events": ["s3:ObjectCreated:*"]}]}
     s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config)

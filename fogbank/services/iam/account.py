@@ -67,6 +67,12 @@ class Account:
         current = store.load(ctx.store, ctx.account, "account", "alias")
         return {"AccountAliases": [current["alias"]] if current else [], "IsTruncated": False}
 
+    def set_security_token_service_preferences(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Choose the version of tokens the global STS endpoint issues (v1Token or v2Token)."""
+        store.save(ctx.store, ctx.account, "account", "sts-preferences",
+                   {"version": request["GlobalEndpointTokenVersion"]})
+        return {}
+
     def get_account_summary(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """How many of each entity the account has, and its quotas."""
         count = lambda kind: ctx.store.count(store.prefix(ctx.account, kind))  # noqa: E731
@@ -87,7 +93,9 @@ class Account:
             "PolicyVersionsInUse": sum(len(p["_versions"]) for p in policies), "PolicyVersionsInUseQuota": 10000,
             "UserPolicySizeQuota": INLINE_SIZE["user"], "GroupPolicySizeQuota": INLINE_SIZE["group"],
             "RolePolicySizeQuota": INLINE_SIZE["role"], "AssumeRolePolicySizeQuota": TRUST_SIZE,
-            "Providers": count("oidc") + count("saml"), "GlobalEndpointTokenVersion": 1,
+            "Providers": count("oidc") + count("saml"),
+            "GlobalEndpointTokenVersion": 2 if (store.load(ctx.store, ctx.account, "account", "sts-preferences")
+                                                or {}).get("version") == "v2Token" else 1,
         }
         return {"SummaryMap": summary}
 

@@ -13,7 +13,9 @@ from fogbank.context import Ctx
 from fogbank.services.iam import ids, store
 from fogbank.services.iam.entities import require
 from fogbank.services.iam.errors import (
+    AccessDenied,
     EntityAlreadyExistsException,
+    InvalidUserTypeException,
     LimitExceededException,
     NoSuchEntityException,
     PasswordPolicyViolationException,
@@ -213,6 +215,21 @@ class Credentials:
         with ctx.store.transaction() as txn:
             self._login(txn, ctx, name)
             store.remove(txn, ctx.account, "login", name)
+        return {}
+
+    def change_password(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """The calling IAM user changes its own console password (the old one must match)."""
+        principal = ctx.principal
+        if principal is None or ":user/" not in principal.arn:
+            raise InvalidUserTypeException("Only IAM users can change their own password.")
+        name = principal.arn.rsplit("/", 1)[1]
+        with ctx.store.transaction() as txn:
+            record = self._login(txn, ctx, name)
+            if _hash(request["OldPassword"], record["_salt"]) != record["_hash"]:
+                raise AccessDenied("The old password is incorrect.")
+            self._check_password(ctx, txn, request["NewPassword"])
+            record.update(_hash=_hash(request["NewPassword"], record["_salt"]), PasswordResetRequired=False)
+            store.save(txn, ctx.account, "login", name, record)
         return {}
 
     def update_account_password_policy(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:

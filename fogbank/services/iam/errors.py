@@ -18,7 +18,8 @@ def _trait(shape: str) -> tuple[str, int]:
 class _IamError(ServiceError):
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
-        cls.code, cls.status = _trait(cls.__name__)
+        if not getattr(cls, "unmodelled", False):
+            cls.code, cls.status = _trait(cls.__name__)
         cls.sender_fault = cls.status < 500
 
 
@@ -115,3 +116,15 @@ class CredentialReportNotPresentException(_IamError):
 
 class CredentialReportExpiredException(_IamError):
     """The credential report is older than four hours."""
+
+
+class InvalidUserTypeException(_IamError):
+    """An operation only an IAM user may call, called by another kind of principal."""
+
+
+class AccessDenied(_IamError):
+    """The caller may not do this (IAM answers it without a modelled shape)."""
+
+    unmodelled = True
+    code = "AccessDenied"
+    status = 403

@@ -175,3 +175,49 @@ class Simulator:
         for i, text in enumerate(request.get("PolicyInputList") or [], 1):
             source.add(source.identity, f"PolicyInputList.{i}", "none", text, "identity")
         return {"ContextKeyNames": _condition_keys([p for _, p in source.identity])}
+
+    def list_policies_granting_service_access(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Which of a user's, group's or role's policies allow some action of each service named."""
+        arn = request["Arn"]
+        parts = arn.split(":", 5)
+        kind = parts[5].split("/", 1)[0] if len(parts) == 6 else ""
+        record = store.load(ctx.store, ctx.account, kind, arn.rsplit("/", 1)[-1]) \
+            if kind in ("user", "group", "role") else None
+        if record is None or record["Arn"] != arn:
+            raise NoSuchEntityException(f"The entity with ARN {arn} cannot be found.")
+        owners = [(kind, record)]
+        if kind == "user":
+            owners += [("group", g) for g in (store.load(ctx.store, ctx.account, "group", n)
+                                              for n in record["_groups"]) if g is not None]
+        found: list[tuple[dict[str, Any], Policy]] = []
+        for owner_kind, owner in owners:
+            name = owner[{"user": "UserName", "group": "GroupName", "role": "RoleName"}[owner_kind]]
+            for policy_name, text in owner["_inline"].items():
+                found.append(({"PolicyName": policy_name, "PolicyType": "INLINE", "EntityType": owner_kind.upper(),
+                               "EntityName": name}, parse(text)))
+            for policy_arn in owner["_attached"]:
+                policy = find_policy(ctx.store, ctx.account, policy_arn)
+                if policy is not None:
+                    found.append(({"PolicyName": policy["PolicyName"], "PolicyType": "MANAGED",
+                                   "PolicyArn": policy_arn},
+                                  parse(policy["_versions"][policy["DefaultVersionId"]]["Document"])))
+        out = []
+        for namespace in request["ServiceNamespaces"]:
+            policies = [entry for entry, policy in found if _grants(policy, namespace)]
+            unique = list({repr(sorted(p.items())): p for p in policies}.values())
+            out.append({"ServiceNamespace": namespace, "Policies": unique})
+        return {"PoliciesGrantingServiceAccess": out, "IsTruncated": False}
+
+
+def _grants(policy: Policy, namespace: str) -> bool:
+    """Whether some Allow statement of ``policy`` can allow an action of ``namespace``."""
+    for statement in policy.statements:
+        if statement.effect != "Allow":
+            continue
+        if statement.actions is not None:
+            if any(a == "*" or a.split(":", 1)[0].lower() in (namespace.lower(), "*") for a in statement.actions):
+                return True
+        elif statement.not_actions is not None:
+            if not any(a == "*" or a.lower() == f"{namespace.lower()}:*" for a in statement.not_actions):
+                return True
+    return False

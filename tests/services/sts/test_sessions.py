@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 import struct
 
 import pytest
@@ -343,3 +344,34 @@ def test_iam_get_user_without_a_name_is_the_caller(aws, client_with, alice) -> N
     with pytest.raises(ClientError) as info:
         session.get_user()
     assert error_of(info) == ("ValidationError", 400, "Must specify userName when calling with non-User credentials")
+
+
+def test_change_password_as_the_user(aws, client_with, alice) -> None:
+    _, key = alice
+    iam = aws("iam")
+    iam.create_login_profile(UserName="alice", Password="first-Passw0rd", PasswordResetRequired=True)
+    as_alice = client_with("iam", key)
+    with pytest.raises(ClientError) as info:
+        as_alice.change_password(OldPassword="wrong-password", NewPassword="second-Passw0rd")
+    assert error_of(info)[:2] == ("AccessDenied", 403)
+    as_alice.change_password(OldPassword="first-Passw0rd", NewPassword="second-Passw0rd")
+    assert iam.get_login_profile(UserName="alice")["LoginProfile"]["PasswordResetRequired"] is False
+    with pytest.raises(ClientError) as info:
+        iam.change_password(OldPassword="a", NewPassword="b")
+    assert error_of(info)[:2] == ("InvalidUserType", 400)
+
+
+def test_policies_granting_service_access(aws, alice) -> None:
+    user, _ = alice
+    iam = aws("iam")
+    iam.put_user_policy(UserName="alice", PolicyName="queues", PolicyDocument=trust_free("sqs:SendMessage"))
+    iam.attach_user_policy(UserName="alice", PolicyArn="arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess")
+    out = iam.list_policies_granting_service_access(Arn=user["Arn"], ServiceNamespaces=["s3", "sqs", "ec2"])
+    by_service = {e["ServiceNamespace"]: [p["PolicyName"] for p in e["Policies"]]
+                  for e in out["PoliciesGrantingServiceAccess"]}
+    assert by_service == {"s3": ["AmazonS3ReadOnlyAccess"], "sqs": ["queues"], "ec2": []}
+
+
+def trust_free(action: str) -> str:
+    """An identity policy allowing ``action`` on everything."""
+    return json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": action, "Resource": "*"}]})

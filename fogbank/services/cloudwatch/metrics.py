@@ -182,7 +182,7 @@ def read_slots(ctx: Ctx, namespace: str, name: str, dims: str, start: float, end
 def aggregate(slots: Iterable[tuple[int, Slot, str]], origin: int, period: int,
               units: dict[int, str] | None = None) -> dict[int, Slot]:
     """Slots merged into periods that start at ``origin + k * period`` (the first unit seen in
-    each period goes into ``units`` when given)."""
+    each period goes into ``units`` when given). The slots given are merged into in place."""
     out: dict[int, Slot] = {}
     for ts, slot, unit in slots:
         bucket = origin + (ts - origin) // period * period
@@ -190,8 +190,8 @@ def aggregate(slots: Iterable[tuple[int, Slot, str]], origin: int, period: int,
         if units is not None and bucket not in units:
             units[bucket] = unit
         if have is None:
-            out[bucket] = Slot(slot.count, slot.total, slot.low, slot.high,
-                               dict(slot.dist) if slot.dist is not None else None)
+            # read_slots makes a fresh Slot per item: it can become the period's accumulator
+            out[bucket] = slot
         else:
             have.merge(slot)
     return out

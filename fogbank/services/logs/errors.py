@@ -10,7 +10,9 @@ class _LogsError(ServiceError):
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
-        cls.code = cls.__name__
+        # a subclass that names no code of its own answers as the shape it is named after
+        if "code" not in cls.__dict__:
+            cls.code = cls.__name__
 
 
 class InvalidParameterException(_LogsError):

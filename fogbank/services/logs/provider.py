@@ -13,16 +13,18 @@ FilterLogEvents reports ``searchedLogStreams`` as the empty list AWS now answers
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fogbank.context import Ctx
 from fogbank.errors import ServiceError
-from fogbank.services.logs import events, groups, paging, store
+from fogbank.services.logs import delivery, events, filters, groups, paging, store
 from fogbank.services.logs.errors import (
     InvalidParameterException,
     TooManyTagsException,
     invalid,
 )
+from fogbank.services.logs.filterpattern import compile_pattern
 
 MAX_TAGS = 50
 DESCRIBE_LIMIT = 50
@@ -30,6 +32,10 @@ DESCRIBE_LIMIT = 50
 
 class Provider:
     """The CloudWatch Logs operations."""
+
+    def __init__(self) -> None:
+        # subscription deliveries in flight (Lambda's Invoke runs on the loop); kept so they finish
+        self.deliveries: set[asyncio.Future] = set()
 
     # --- log groups --------------------------------------------------------------------------
 
@@ -143,6 +149,9 @@ class Provider:
         """PutLogEvents (sequence tokens are accepted and ignored, as AWS now does)."""
         record = groups.get_group(ctx, request["logGroupName"])
         result = events.put(ctx, record, request["logStreamName"], request["logEvents"])
+        if result.accepted:
+            delivery.publish_metrics(ctx, record["name"], result.accepted)
+            delivery.deliver(ctx, record["name"], request["logStreamName"], result.accepted, self.deliveries)
         answer: dict[str, Any] = {"nextSequenceToken": result.next_token}
         if result.rejected:
             answer["rejectedLogEventsInfo"] = result.rejected
@@ -152,6 +161,46 @@ class Provider:
         """GetLogEvents: one stream, from the head or the tail, with forward and backward tokens."""
         record = groups.get_group(ctx, groups.group_name_of(request))
         return events.get(ctx, record, request["logStreamName"], request)
+
+    def filter_log_events(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """FilterLogEvents: a group's events across streams that match a filter pattern."""
+        record = groups.get_group(ctx, groups.group_name_of(request))
+        pattern = compile_pattern(request.get("filterPattern"))
+        return events.filter_events(ctx, record, request, lambda message: pattern.match(message) is not None)
+
+    # --- metric and subscription filters -----------------------------------------------------
+
+    def put_metric_filter(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """PutMetricFilter."""
+        filters.put_metric_filter(ctx, request)
+        return {}
+
+    def describe_metric_filters(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """DescribeMetricFilters."""
+        return filters.describe(ctx, filters.METRIC, request)
+
+    def delete_metric_filter(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """DeleteMetricFilter."""
+        filters.delete(ctx, filters.METRIC, request["logGroupName"], request["filterName"])
+        return {}
+
+    def test_metric_filter(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """TestMetricFilter."""
+        return {"matches": filters.test_metric_filter(request["filterPattern"], request["logEventMessages"])}
+
+    def put_subscription_filter(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """PutSubscriptionFilter."""
+        filters.put_subscription_filter(ctx, request)
+        return {}
+
+    def describe_subscription_filters(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """DescribeSubscriptionFilters."""
+        return filters.describe(ctx, filters.SUBSCRIPTION, request)
+
+    def delete_subscription_filter(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """DeleteSubscriptionFilter."""
+        filters.delete(ctx, filters.SUBSCRIPTION, request["logGroupName"], request["filterName"])
+        return {}
 
     # --- tags --------------------------------------------------------------------------------
 

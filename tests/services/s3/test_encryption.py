@@ -87,3 +87,20 @@ def test_encrypted_multipart(s3: Any, bucket: str) -> None:
     first = 5 * 1024 * 1024 - 10
     got = s3.get_object(Bucket=bucket, Key="k", SSECustomerAlgorithm="AES256", SSECustomerKey=KEY, Range=f"bytes={first}-")
     assert got["Body"].read() == (parts[0] + parts[1])[first:]
+
+
+def test_kms_multipart_needs_a_usable_key(s3: Any, aws: Any, bucket: str) -> None:
+    kms = aws("kms")
+    key_id = kms.create_key()["KeyMetadata"]["KeyId"]
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="k", ServerSideEncryption="aws:kms", SSEKMSKeyId=key_id)
+    assert upload["ServerSideEncryption"] == "aws:kms"
+    uid = upload["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key="k", UploadId=uid, PartNumber=1, Body=b"part one")["ETag"]
+    kms.disable_key(KeyId=key_id)
+    assert error_of(s3.upload_part, Bucket=bucket, Key="k", UploadId=uid, PartNumber=2,
+                    Body=b"x")["ResponseMetadata"]["HTTPStatusCode"] >= 400
+    kms.enable_key(KeyId=key_id)
+    s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=uid, MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+    got = s3.get_object(Bucket=bucket, Key="k")
+    assert got["Body"].read() == b"part one"
+    assert got["SSEKMSKeyId"].endswith(key_id)

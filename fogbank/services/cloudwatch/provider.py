@@ -1,6 +1,6 @@
 """CloudWatch: metrics with AWS's resolutions and retention roll-up, statistics and percentiles,
 GetMetricData with metric math (``math/``), alarms evaluated M of N on fogbank's clock
-(``alarms``, ``evaluation``, ``scheduler``), composite alarms, alarm actions and dashboards.
+(``alarms``, ``evaluation``, ``workers``), composite alarms, alarm actions and dashboards.
 
 Scheduling choice: alarms are evaluated at each period boundary of fogbank's clock (every minute
 for periods of a minute or more, every period for 10/20/30-second alarms). Evaluation "catches up"
@@ -13,7 +13,7 @@ result without waiting for the worker).
 LIMITATIONS: anomaly detection (PutAnomalyDetector, ANOMALY_DETECTION_BAND) is not implemented;
 band comparison operators work only with a ThresholdMetricId expression that gives two series;
 metric streams, Insights rules, log alarms, mute rules and cross-account observability are not
-implemented; extended statistics other than percentiles (tm, wm, tc, ts, PR, IQM) are refused;
+implemented; composite alarm action suppressors are stored but not applied; extended statistics other than percentiles (tm, wm, tc, ts, PR, IQM) are refused;
 dynamic labels are not expanded; SNS, EC2, Auto Scaling and Systems Manager actions are recorded
 in alarm history rather than delivered while those services are absent.
 """

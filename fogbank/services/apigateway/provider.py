@@ -13,7 +13,9 @@ custom domain names are stored but not served; stage caching is accepted but not
 canary settings are stored but all traffic goes to the stage's deployment; execution and access
 logs and metrics are not yet sent to CloudWatch; AWS_IAM authorization accepts any caller;
 COGNITO_USER_POOLS authorizers answer 500 until fogbank has Cognito; HTTP APIs (apigatewayv2)
-are a separate service.
+are a separate service. The server hands over header names in lower case and repeated headers
+joined, so proxy events carry conventionally capitalised names and one value per header.
+Mapping templates need the ``airspeed`` package; YAML definitions need PyYAML.
 """
 
 from __future__ import annotations

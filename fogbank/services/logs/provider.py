@@ -18,7 +18,7 @@ from typing import Any
 
 from fogbank.context import Ctx
 from fogbank.errors import ServiceError
-from fogbank.services.logs import delivery, events, filters, groups, paging, store
+from fogbank.services.logs import delivery, events, filters, groups, paging, queries, store
 from fogbank.services.logs.errors import (
     InvalidParameterException,
     TooManyTagsException,
@@ -201,6 +201,25 @@ class Provider:
         """DeleteSubscriptionFilter."""
         filters.delete(ctx, filters.SUBSCRIPTION, request["logGroupName"], request["filterName"])
         return {}
+
+    # --- Logs Insights -----------------------------------------------------------------------
+
+    def start_query(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """StartQuery: the query runs at once and is Complete when this returns."""
+        return {"queryId": queries.start(ctx, request)}
+
+    def get_query_results(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """GetQueryResults."""
+        return queries.results(ctx, request["queryId"])
+
+    def stop_query(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """StopQuery: queries finish as they start, so there is never one left to stop."""
+        queries.get(ctx, request["queryId"])
+        return {"success": False}
+
+    def describe_queries(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """DescribeQueries."""
+        return queries.describe(ctx, request)
 
     # --- tags --------------------------------------------------------------------------------
 

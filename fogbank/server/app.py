@@ -14,6 +14,7 @@ import os
 import time
 import traceback
 import uuid
+import zlib
 from typing import Any
 
 from fogbank import __version__
@@ -140,11 +141,13 @@ class App:
     async def handle(self, req: HttpRequest, route: Route | None = None) -> HttpResponse:
         """Answer one request (``route`` when the caller has routed it already)."""
         started = time.perf_counter()
-        if _is_function_url(req):
-            response = await self._data_plane(lambda_urls.handle, req, "lambda.FunctionUrl")
+        plane = _data_plane_of(req)
+        if plane is not None:
+            handler, label = plane
+            response = await self._data_plane(handler, req, label)
             if response is not None:
                 if self.access_log is not None:
-                    self.access_log.record("lambda.FunctionUrl", response.status, (time.perf_counter() - started) * 1000)
+                    self.access_log.record(label, response.status, (time.perf_counter() - started) * 1000)
                 return response
         if req.path.startswith(admin.PREFIXES):
             label = "admin " + req.path
@@ -182,7 +185,9 @@ class App:
         protocol = module_for(route.protocol)
         op = route.operation
         if route.path and route.path != req.path:
-            req = HttpRequest(req.method, route.path, req.query_string, req.headers, req.body)
+            req = HttpRequest(req.method, route.path, req.query_string, req.headers, req.body, req.stream)
+        if op.request_compression and "gzip" in req.headers.get("content-encoding", ""):
+            req = HttpRequest(req.method, req.path, req.query_string, req.headers, _gunzip(req.body), req.stream)
         params = protocol.parse_request(op, req, route.path_params)
         principal = principals.resolve(route.scope.access_key, self.config, self.store)
         self.validate(op, params, route.protocol)
@@ -296,7 +301,7 @@ class App:
 
     def _streaming_route(self, req: HttpRequest) -> Route | None:
         """The route of a REST upload whose payload streams to disk, else None (routed later)."""
-        if req.method not in ("PUT", "POST") or "x-amz-target" in req.headers or _is_function_url(req):
+        if req.method not in ("PUT", "POST") or "x-amz-target" in req.headers or _data_plane_of(req) is not None:
             return None
         if req.content_type == "application/x-www-form-urlencoded" or "smithy-protocol" in req.headers:
             return None
@@ -349,8 +354,27 @@ def load_provider_exists(service: str) -> bool:
         return False
 
 
-def _is_function_url(req: HttpRequest) -> bool:
-    return ".lambda-url." in req.host or req.path.startswith(lambda_urls.PATH_PREFIX)
+def _gunzip(body: bytes) -> bytes:
+    """A gzip request body (botocore compresses large CloudWatch requests), bounded in size."""
+    decompressor = zlib.decompressobj(wbits=31)
+    try:
+        data = decompressor.decompress(body, MAX_BUFFERED_BODY + 1)
+    except zlib.error:
+        raise BadRequest("the request body is not valid gzip", code="SerializationException") from None
+    if len(data) > MAX_BUFFERED_BODY or decompressor.unconsumed_tail:
+        raise BadRequest("request body is too large", code="RequestEntityTooLarge", status=413)
+    return data
+
+
+def _data_plane_of(req: HttpRequest) -> tuple[Any, str] | None:
+    """The data-plane handler a request is for (a function URL, a deployed API stage), if any."""
+    if ".lambda-url." in req.host or req.path.startswith(lambda_urls.PATH_PREFIX):
+        return lambda_urls.handle, "lambda.FunctionUrl"
+    if ".execute-api." in req.host or (req.path.startswith("/restapis/") and "/_user_request_" in req.path):
+        from fogbank.services.apigateway import dataplane
+
+        return dataplane.handle, "apigateway.Invoke"
+    return None
 
 
 def _load_validator() -> Any:

@@ -4,51 +4,21 @@ and plain HTTP calls to stages."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from tests.conftest import Server, free_port, stop_server
-
-
-def _serves_stages(server: Server) -> bool:
-    try:
-        urllib.request.urlopen(server.endpoint + "/restapis/none/none/_user_request_/", timeout=5)
-    except urllib.error.HTTPError as err:
-        return err.headers.get("x-amzn-ErrorType") == "MissingAuthenticationTokenException"
-    except OSError:
-        return False
-    return False
+from tests.conftest import Server
 
 
 @pytest.fixture(scope="session")
-def gateway_server(server: Server) -> Iterator[Server]:
-    """The session's server when it serves stages itself, else one whose app does."""
-    if _serves_stages(server):
-        yield server
-        return
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "tests.services.apigateway.stage_server", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    own = Server(f"http://127.0.0.1:{port}", proc)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            own.admin("GET", "/_fogbank/health")
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("the stage-serving fogbank did not start") from None
-            time.sleep(0.05)
-    yield own
-    stop_server(own)
+def gateway_server(server: Server) -> Server:
+    """The session's server: it serves deployed stages itself."""
+    return server
 
 
 @pytest.fixture

@@ -278,3 +278,13 @@ class InvalidPartNumber(_Unmodelled):
 
 class MalformedPolicy(_Unmodelled):
     message_text = "Policies must be valid JSON and the first byte must be '{'"
+
+
+class ObjectLockConfigurationNotFoundError(_Unmodelled):
+    status = 404
+    message_text = "Object Lock configuration does not exist for this bucket"
+
+
+class NoSuchObjectLockConfiguration(_Unmodelled):
+    status = 404
+    message_text = "The specified object does not have a ObjectLock configuration"

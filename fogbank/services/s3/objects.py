@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from fogbank.context import Ctx
-from fogbank.services.s3 import buckets, conditions, crypto, events, glacier, payload, records, versions
+from fogbank.services.s3 import buckets, conditions, crypto, events, glacier, lock, payload, records, versions
 from fogbank.services.s3.buckets import Bucket
 from fogbank.services.s3.errors import (
     InvalidArgument,
@@ -144,6 +144,9 @@ class ObjectOperations:
             record["sc"] = storage
         if request.get("ACL"):
             record["acl"] = request["ACL"]
+        object_lock = lock.for_new_object(ctx, bucket, request)
+        if object_lock:
+            record["lock"] = object_lock
         events.before_write(ctx, bucket, key, record)
         record = versions.put(ctx, bucket, key, record)
         events.after_write(ctx, bucket, record, "ObjectCreated:Put", self._hooks)
@@ -169,6 +172,7 @@ class ObjectOperations:
             raise InvalidObjectState(StorageClass=record.get("sc"))
         conditions.check(record, request)
         out = records.object_fields(bucket, record, now, checksum_mode=request.get("ChecksumMode") == "ENABLED")
+        out.update(lock.response_fields(record))
         size = record["size"]
         span: tuple[int, int] | None = None
         part = request.get("PartNumber")
@@ -418,6 +422,10 @@ class ObjectOperations:
 def _delete(ctx: Ctx, bucket: Bucket, key: str, version_id: str | None, request: dict[str, Any],
             hooks: Hooks) -> dict[str, Any]:
     if version_id is not None:
+        if lock.enabled(bucket):
+            target = versions.by_id(ctx, bucket, key, version_id)
+            if target is not None:
+                lock.check_removal(ctx, target, bool(request.get("BypassGovernanceRetention")))
         removed = versions.remove(ctx, bucket, key, version_id)
         out: dict[str, Any] = {"VersionId": version_id}
         if removed is not None and removed.get("dm"):

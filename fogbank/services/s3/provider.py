@@ -9,12 +9,13 @@ The operations live in domain modules (``buckets``, ``objects``, ``listing``, ``
 Replication runs in a worker thread woken by new work and by the clock (``replication``);
 Glacier restores are worked out from the clock when read (``glacier``).
 
+Object Lock retention and legal holds are in ``lock``.
+
 LIMITATIONS: bucket policies, ACLs and public access blocks are stored, not enforced (IAM
 enforcement does that); cross-account access is not checked; aws-chunked chunk signatures are
-parsed but not verified (``fogbank.auth.chunked`` has the hook); event notifications go to SQS and Lambda
-(SNS once fogbank has it); lifecycle rules are stored, not applied; Object Lock retention
-and legal holds, Select, torrents, directory buckets, analytics/inventory/metrics/
-intelligent-tiering configurations and WriteGetObjectResponse are not implemented. Needing the
+parsed but not verified (``fogbank.auth.chunked`` has the hook); event notifications go to SQS
+and Lambda (SNS once fogbank has it); lifecycle rules are stored, not applied; Select, torrents,
+directory buckets, analytics/inventory/metrics/intelligent-tiering configurations and WriteGetObjectResponse are not implemented. Needing the
 server: ranges are answered with status 200 (not 206), OPTIONS preflights and CORS headers on
 actual requests wait for the server to call ``cors``, and presigned-URL expiry for it to call
 ``presigned.check_expiry``.
@@ -27,11 +28,12 @@ from fogbank.services.s3.buckets import BucketOperations
 from fogbank.services.s3.configs import ConfigOperations
 from fogbank.services.s3.events import Hooks
 from fogbank.services.s3.listing import ListOperations
+from fogbank.services.s3.lock import LockOperations
 from fogbank.services.s3.multipart import MultipartOperations
 from fogbank.services.s3.objects import ObjectOperations
 
 
-class Provider(BucketOperations, ObjectOperations, ListOperations, MultipartOperations, ConfigOperations):
+class Provider(BucketOperations, ObjectOperations, ListOperations, MultipartOperations, ConfigOperations, LockOperations):
     """The S3 provider."""
 
     def __init__(self) -> None:

@@ -4,6 +4,7 @@ alternatives (at least one must appear) and ``%regex%`` terms. Matching is case-
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,7 +69,9 @@ def _terms(text: str) -> list[Term]:
             if j == -1:
                 raise PatternError(f"Invalid filter pattern: unterminated regular expression at position {i}")
             try:
-                out.append(Term(text[i + 1:j], mode, re.compile(text[i + 1:j])))
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    out.append(Term(text[i + 1:j], mode, re.compile(text[i + 1:j])))
             except re.error as err:
                 raise PatternError(f"Invalid filter pattern: bad regular expression: {err}") from None
             i = j + 1

@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.s3 import buckets, checksums, crypto, events, objects, payload, records, versions
+from fogbank.services.s3 import buckets, checksums, crypto, events, lock, objects, payload, records, versions
 from fogbank.services.s3 import store as keys
 from fogbank.services.s3.buckets import Bucket
 from fogbank.services.s3.errors import (
+    EntityTooLarge,
     EntityTooSmall,
     InvalidPart,
     InvalidPartOrder,
@@ -29,6 +30,7 @@ from fogbank.services.s3.errors import (
 from fogbank.services.s3.events import Hooks
 
 MIN_PART_SIZE = 5 * 1024 * 1024
+MAX_PART_SIZE = 5 * 1024 * 1024 * 1024
 MAX_PART_NUMBER = 10000
 MAX_LIST = 1000
 
@@ -92,7 +94,7 @@ class MultipartOperations:
             "key": key, "id": upload_id, "initiated": ctx.clock.now(), "ct": content_type, "hdr": headers,
             "meta": request.get("Metadata") or {}, "tags": records.parse_tagging(request.get("Tagging")),
             "sc": request.get("StorageClass"), "acl": request.get("ACL"), "sse": sse,
-            "algo": algorithm, "ctype": ctype if algorithm else None,
+            "algo": algorithm, "ctype": ctype if algorithm else None, "lock": lock.for_new_object(ctx, bucket, request),
         }
         ctx.store.put(keys.upload_key(bucket.account, bucket.region, bucket.name, key, upload_id), keys.dumps(upload))
         out: dict[str, Any] = {"Bucket": bucket.name, "Key": key, "UploadId": upload_id}
@@ -121,6 +123,9 @@ class MultipartOperations:
             raise
         if upload.get("algo") and upload["algo"] not in sums:
             sums[upload["algo"]] = written.checksums[upload["algo"]]
+        if written.size > MAX_PART_SIZE:
+            payload.delete(ctx, written.segments)
+            raise EntityTooLarge(ProposedSize=written.size, MaxSizeAllowed=MAX_PART_SIZE)
         part = {"n": number, "etag": f'"{written.md5_hex}"', "size": written.size, "segs": written.segments,
                 "sums": sums, "mtime": ctx.clock.now()}
         _store_part(ctx, bucket, upload, number, part)
@@ -194,7 +199,7 @@ class MultipartOperations:
             "mtime": ctx.clock.now(), "size": sum(p["size"] for p in chosen), "etag": etag, "segs": segments,
             "ct": upload.get("ct"), "hdr": upload.get("hdr") or {}, "parts": [p["size"] for p in chosen],
         }
-        for name in ("meta", "tags", "sse", "acl"):
+        for name in ("meta", "tags", "sse", "acl", "lock"):
             if upload.get(name):
                 record[name] = upload[name]
         if upload.get("sc") and upload["sc"] != "STANDARD":

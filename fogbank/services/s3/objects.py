@@ -10,6 +10,7 @@ from fogbank.context import Ctx
 from fogbank.services.s3 import buckets, conditions, crypto, events, glacier, lock, payload, records, versions
 from fogbank.services.s3.buckets import Bucket
 from fogbank.services.s3.errors import (
+    EntityTooLarge,
     InvalidArgument,
     InvalidObjectState,
     InvalidPartNumber,
@@ -25,6 +26,7 @@ from fogbank.services.s3.errors import (
 from fogbank.services.s3.events import Hooks
 
 MAX_DELETE_KEYS = 1000
+MAX_PUT_SIZE = 5 * 1024 * 1024 * 1024
 STORAGE_CLASSES = frozenset({
     "STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER",
     "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS", "FSX_ONTAP",
@@ -122,6 +124,8 @@ class ObjectOperations:
         written = payload.write(ctx, request.get("Body"), chunked=chunked,
                                 algorithms=records.requested_algorithms(request), data_key=data_key)
         try:
+            if written.size > MAX_PUT_SIZE:
+                raise EntityTooLarge(ProposedSize=written.size, MaxSizeAllowed=MAX_PUT_SIZE)
             sums = records.verify(request, written.md5_hex, written.checksums, written.trailers)
         except _S3Error:
             payload.delete(ctx, written.segments)
@@ -312,6 +316,9 @@ class ObjectOperations:
         storage = request.get("StorageClass") or None
         if storage and storage != "STANDARD":
             record["sc"] = storage
+        object_lock = lock.for_new_object(ctx, bucket, request)
+        if object_lock:
+            record["lock"] = object_lock
         events.before_write(ctx, bucket, key, record)
         record = versions.put(ctx, bucket, key, record)
         events.after_write(ctx, bucket, record, "ObjectCreated:Copy", self._hooks)

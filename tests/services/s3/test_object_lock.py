@@ -64,3 +64,16 @@ def test_legal_hold(s3: Any, locked: str) -> None:
     s3.put_object_legal_hold(Bucket=locked, Key="k", LegalHold={"Status": "OFF"})
     s3.delete_object(Bucket=locked, Key="k", VersionId=vid)
     assert_error(s3.get_object_retention, "NoSuchKey", 404, Bucket=locked, Key="k")
+
+
+def test_multipart_and_copy_take_the_default_retention(s3: Any, locked: str) -> None:
+    s3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 1}}})
+    uid = s3.create_multipart_upload(Bucket=locked, Key="mp")["UploadId"]
+    etag = s3.upload_part(Bucket=locked, Key="mp", UploadId=uid, PartNumber=1, Body=b"x")["ETag"]
+    vid = s3.complete_multipart_upload(Bucket=locked, Key="mp", UploadId=uid,
+                                       MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})["VersionId"]
+    assert s3.head_object(Bucket=locked, Key="mp")["ObjectLockMode"] == "COMPLIANCE"
+    assert_error(s3.delete_object, "AccessDenied", 403, Bucket=locked, Key="mp", VersionId=vid)
+    s3.copy_object(Bucket=locked, Key="copy", CopySource=f"{locked}/mp")
+    assert s3.head_object(Bucket=locked, Key="copy")["ObjectLockMode"] == "COMPLIANCE"

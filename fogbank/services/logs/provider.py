@@ -8,7 +8,10 @@ LIMITATIONS: export tasks, destinations, deliveries, data protection, transforme
 detection, account and resource policies, Live Tail and scheduled queries answer NotImplemented;
 subscription filters to Kinesis and Firehose are stored but deliver nothing yet; KMS keys are
 stored without encrypting anything; log group classes are stored without their feature limits;
-FilterLogEvents reports ``searchedLogStreams`` as the empty list AWS now answers.
+FilterLogEvents reports ``searchedLogStreams`` as the empty list AWS now answers; Insights queries
+run to completion inside StartQuery (so StopQuery never has anything to stop) and know fields,
+display, filter, stats, sort, limit, parse and dedup, not pattern, diff, unmask, unnest or SOURCE;
+field indexes and query definitions are not kept.
 """
 
 from __future__ import annotations

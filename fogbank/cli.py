@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
             in_memory=True if getattr(args, "in_memory", False) else None,
             log_level=getattr(args, "log_level", None),
             default_account=getattr(args, "default_account", None),
+            strict_credentials=True if getattr(args, "strict_credentials", False) else None,
         )
     except ValueError as exc:
         print(f"fogbank: {exc}", file=sys.stderr)
@@ -60,6 +61,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--in-memory", action="store_true", help="keep nothing on disk (FOGBANK_IN_MEMORY)")
     serve.add_argument("--log-level", help="critical|error|warning|info|debug (FOGBANK_LOG_LEVEL)")
     serve.add_argument("--default-account", help="account of non-account access keys (FOGBANK_DEFAULT_ACCOUNT)")
+    serve.add_argument("--strict-credentials", action="store_true",
+                       help="refuse access keys IAM/STS did not issue, except 12-digit account ids (FOGBANK_STRICT_CREDENTIALS)")
     serve.set_defaults(func=cmd_serve)
 
     status = sub.add_parser("status", help="ask a running server's health")

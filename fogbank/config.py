@@ -25,6 +25,8 @@ class Config:
     default_account: str = "000000000000"
     default_region: str = "us-east-1"
     verify_signatures: bool = False
+    # Refuse access keys that are neither IAM/STS-issued nor 12-digit account ids.
+    strict_credentials: bool = False
     enforce_iam: bool = False
     access_log: bool = True
     # AWS throttles provisioned tables that exceed their capacity; off lets load tests run unthrottled.

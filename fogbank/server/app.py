@@ -189,7 +189,8 @@ class App:
         if op.request_compression and "gzip" in req.headers.get("content-encoding", ""):
             req = HttpRequest(req.method, req.path, req.query_string, req.headers, _gunzip(req.body), req.stream)
         params = protocol.parse_request(op, req, route.path_params)
-        principal = principals.resolve(route.scope.access_key, self.config, self.store)
+        principal = principals.resolve(route.scope.access_key, self.config, self.store, clock=self.clock,
+                                       protocol=route.protocol, service=route.service, region=route.scope.region)
         self.validate(op, params, route.protocol)
         ctx = Ctx(
             account=principal.account,
@@ -244,8 +245,8 @@ class App:
         raw_path = scope.get("raw_path") or scope["path"].encode()
         path = raw_path.decode("latin-1").split("?", 1)[0]
         req = HttpRequest(scope["method"], path, scope.get("query_string", b"").decode("latin-1"), headers)
-        route = self._streaming_route(req)
-        stream = StreamedBody(self.spool_dir()) if route is not None else None
+        route = self._rest_route(req)
+        stream = StreamedBody(self.spool_dir()) if route is not None and streams_payload(route.operation) else None
         try:
             chunks: list[bytes] = []
             size = 0
@@ -299,17 +300,17 @@ class App:
         else:
             await send({"type": "http.response.body", "body": response.body})
 
-    def _streaming_route(self, req: HttpRequest) -> Route | None:
-        """The route of a REST upload whose payload streams to disk, else None (routed later)."""
+    def _rest_route(self, req: HttpRequest) -> Route | None:
+        """The route of a REST upload, found before its body is read so that a streaming payload
+        can go straight to disk; None for every other request (routed once its body is in)."""
         if req.method not in ("PUT", "POST") or "x-amz-target" in req.headers or _data_plane_of(req) is not None:
             return None
         if req.content_type == "application/x-www-form-urlencoded" or "smithy-protocol" in req.headers:
             return None
         try:
-            route = self.router.route(req)
+            return self.router.route(req)
         except ServiceError:
-            return None
-        return route if streams_payload(route.operation) else None
+            return None  # answered, with the right error format, once the body is in
 
     def spool_dir(self) -> str | None:
         """Where request bodies are spooled: beside the blobs, so a provider's copy stays on one disk."""

@@ -66,7 +66,14 @@ def read_input(op: OperationModel, params: Mapping[str, str], *, ec2: bool = Fal
 
 def parse_request(op: OperationModel, req: HttpRequest, path_params: dict[str, str]) -> dict[str, Any]:
     """The operation's input as a boto3-style dict (see ``fogbank.protocol.base``)."""
-    return read_input(query_compat.query_operation(op), form_params(req))
+    params = read_input(query_compat.query_operation(op), form_params(req))
+    # Older SQS clients post to the queue's own URL and leave QueueUrl out: the overlay names the
+    # member that the request URL stands for.
+    member = (query_compat.overlay(op.service_model.service_name) or {}).get("url_member")
+    if member and member not in params and req.path not in ("", "/") and op.input_shape is not None \
+            and member in op.input_shape.members:
+        params[member] = f"http://{req.host or 'localhost'}{req.path}"
+    return params
 
 
 def _namespace(service: ServiceModel) -> str:

@@ -1,6 +1,7 @@
 """What happens around an object write or delete besides storing it: replication (see
-``replication``) and event notifications (see ``notifications``), both owned by ``Hooks``, which
-the provider holds (their workers and pending deliveries live as long as it does).
+``replication``), event notifications (see ``notifications``) and lifecycle sweeps (see
+``lifecycle``), owned by ``Hooks``, which the provider holds (their workers and pending
+deliveries live as long as it does).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.s3 import replication
+from fogbank.services.s3 import lifecycle, replication
 from fogbank.services.s3.buckets import Bucket
 from fogbank.services.s3.notifications import Notifier
 
@@ -20,6 +21,22 @@ class Hooks:
 
     replicator: replication.Replicator = field(default_factory=replication.Replicator)
     notifier: Notifier = field(default_factory=Notifier)
+    sweeper: lifecycle.Sweeper = field(default_factory=lifecycle.Sweeper)
+
+    def pump(self, ctx: Ctx) -> None:
+        """Before a read: carry out due replications and a due lifecycle sweep."""
+        self.sweeper.pump(ctx)
+        self.replicator.pump(ctx)
+
+    def start(self, ctx: Ctx) -> None:
+        """Start the background threads."""
+        self.replicator.start(ctx)
+        self.sweeper.start(ctx)
+
+    def stop(self) -> None:
+        """Stop the background threads."""
+        self.replicator.stop()
+        self.sweeper.stop()
 
 
 def before_write(ctx: Ctx, bucket: Bucket, key: str, record: dict[str, Any]) -> None:

@@ -125,7 +125,7 @@ class ListOperations:
 
     def list_objects(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """ListObjects (v1): Marker, NextMarker (only with a delimiter), CommonPrefixes."""
-        self._hooks.replicator.pump(ctx)
+        self._hooks.pump(ctx)
         bucket = buckets.load(ctx, request["Bucket"])
         url = _check_encoding(request)
         marker = request.get("Marker") or ""
@@ -141,7 +141,7 @@ class ListOperations:
 
     def list_objects_v2(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """ListObjectsV2: continuation tokens, StartAfter, KeyCount, FetchOwner."""
-        self._hooks.replicator.pump(ctx)
+        self._hooks.pump(ctx)
         bucket = buckets.load(ctx, request["Bucket"])
         url = _check_encoding(request)
         token = request.get("ContinuationToken")
@@ -167,7 +167,7 @@ class ListOperations:
 
     def list_object_versions(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """ListObjectVersions: by key, newest version first; delete markers apart; key/version markers."""
-        self._hooks.replicator.pump(ctx)
+        self._hooks.pump(ctx)
         bucket = buckets.load(ctx, request["Bucket"])
         url = _check_encoding(request)
         max_keys = request.get("MaxKeys")

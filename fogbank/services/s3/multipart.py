@@ -288,6 +288,7 @@ class MultipartOperations:
 
     def list_multipart_uploads(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """ListMultipartUploads: by key then upload id; prefix, delimiter, key and upload-id markers."""
+        self._hooks.pump(ctx)
         bucket = buckets.load(ctx, request["Bucket"])
         prefix = request.get("Prefix") or ""
         delimiter = request.get("Delimiter") or ""

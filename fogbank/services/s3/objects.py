@@ -7,7 +7,18 @@ from typing import Any
 from urllib.parse import unquote
 
 from fogbank.context import Ctx
-from fogbank.services.s3 import buckets, conditions, crypto, events, glacier, lock, payload, records, versions
+from fogbank.services.s3 import (
+    buckets,
+    conditions,
+    crypto,
+    events,
+    glacier,
+    lifecycle,
+    lock,
+    payload,
+    records,
+    versions,
+)
 from fogbank.services.s3.buckets import Bucket
 from fogbank.services.s3.errors import (
     EntityTooLarge,
@@ -155,6 +166,9 @@ class ObjectOperations:
         record = versions.put(ctx, bucket, key, record)
         events.after_write(ctx, bucket, record, "ObjectCreated:Put", self._hooks)
         out: dict[str, Any] = {"ETag": record["etag"], "Size": record["size"]}
+        expires = lifecycle.expiration(bucket, record)
+        if expires:
+            out["Expiration"] = expires
         if bucket.versioning is not None:
             out["VersionId"] = record["vid"]
         out.update(records.checksum_fields(record))
@@ -169,7 +183,7 @@ class ObjectOperations:
         return bucket, record, data_key
 
     def _read(self, ctx: Ctx, request: dict[str, Any], *, body: bool) -> dict[str, Any]:
-        self._hooks.replicator.pump(ctx)
+        self._hooks.pump(ctx)
         bucket, record, data_key = self._read_target(ctx, request)
         now = ctx.clock.now()
         if body and not glacier.readable(record, now):
@@ -177,6 +191,9 @@ class ObjectOperations:
         conditions.check(record, request)
         out = records.object_fields(bucket, record, now, checksum_mode=request.get("ChecksumMode") == "ENABLED")
         out.update(lock.response_fields(record))
+        expires = lifecycle.expiration(bucket, record)
+        if expires:
+            out["Expiration"] = expires
         size = record["size"]
         span: tuple[int, int] | None = None
         part = request.get("PartNumber")

@@ -6,7 +6,8 @@ The operations live in domain modules (``buckets``, ``objects``, ``listing``, ``
 ``configs``); this class only puts them together. Object metadata is in the store (layout in
 ``store``), object bytes in ``ctx.blobs``.
 
-Replication runs in a worker thread woken by new work and by the clock (``replication``);
+Replication runs in a worker thread woken by new work and by the clock (``replication``), and
+lifecycle rules in a daily sweep when the clock passes midnight (``lifecycle``);
 Glacier restores are worked out from the clock when read (``glacier``).
 
 Object Lock retention and legal holds are in ``lock``.
@@ -14,7 +15,7 @@ Object Lock retention and legal holds are in ``lock``.
 LIMITATIONS: bucket policies, ACLs and public access blocks are stored, not enforced (IAM
 enforcement does that); cross-account access is not checked; aws-chunked chunk signatures are
 parsed but not verified (``fogbank.auth.chunked`` has the hook); event notifications go to SQS
-and Lambda (SNS once fogbank has it); lifecycle rules are stored, not applied; Select, torrents,
+and Lambda (SNS once fogbank has it); lifecycle expirations send no notifications; Select, torrents,
 directory buckets, analytics/inventory/metrics/intelligent-tiering configurations and WriteGetObjectResponse are not implemented. Needing the
 server: ranges are answered with status 200 (not 206), OPTIONS preflights and CORS headers on
 actual requests wait for the server to call ``cors``, and presigned-URL expiry for it to call
@@ -40,12 +41,12 @@ class Provider(BucketOperations, ObjectOperations, ListOperations, MultipartOper
         self._hooks = Hooks()
 
     def start(self, ctx: Ctx) -> None:
-        """Start the replication worker."""
-        self._hooks.replicator.start(ctx)
+        """Start the replication and lifecycle workers."""
+        self._hooks.start(ctx)
 
     def stop(self) -> None:
-        """Stop the replication worker."""
-        self._hooks.replicator.stop()
+        """Stop the replication and lifecycle workers."""
+        self._hooks.stop()
 
     def reset(self, ctx: Ctx) -> None:
         """Forget cached replication state (the store is being cleared)."""

@@ -80,8 +80,9 @@ async def send(ctx: Ctx, target: str, doc: dict[str, Any], invoke_async: Callabl
         pass  # AWS drops a record its destination refuses (and reports it in metrics only)
 
 
-async def dead_letter(ctx: Ctx, target: str, payload: bytes, request_id: str, error_code: int, error_message: str) -> None:
-    """Send a failed event to the function's dead-letter queue (SQS) or topic (SNS)."""
+async def dead_letter(ctx: Ctx, target: str, payload: bytes, request_id: str, error_code: int, error_message: str) -> bool:
+    """Send a failed event to the function's dead-letter queue (SQS) or topic (SNS); False when
+    the target refused it."""
     attributes = {
         "RequestID": {"DataType": "String", "StringValue": request_id},
         "ErrorCode": {"DataType": "Number", "StringValue": str(error_code)},
@@ -95,4 +96,5 @@ async def dead_letter(ctx: Ctx, target: str, payload: bytes, request_id: str, er
         else:
             await _call(ctx, "sns", "Publish", {"TopicArn": target, "Message": payload.decode("utf-8", "replace"), "MessageAttributes": attributes})
     except ServiceError:
-        pass
+        return False
+    return True

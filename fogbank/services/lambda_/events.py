@@ -19,7 +19,7 @@ from typing import Any
 
 from fogbank.context import Ctx
 from fogbank.errors import ServiceError
-from fogbank.services.lambda_ import destinations, functions, store
+from fogbank.services.lambda_ import destinations, functions, metrics, store
 from fogbank.services.lambda_.errors import TooManyRequestsException
 from fogbank.services.lambda_.resolve import target
 
@@ -38,6 +38,7 @@ def enqueue(ctx: Ctx, name: str, qualifier: str | None, payload: bytes, request_
     event = {"function": name, "qualifier": qualifier, "payload": base64.b64encode(payload).decode(),
              "request_id": request_id, "attempt": 0, "first_at": now}
     store.put(ctx, event, "event", _ms(now), request_id)
+    metrics.async_received(ctx, name, qualifier)
     return request_id
 
 
@@ -156,7 +157,8 @@ class Worker:
         dlq = (tgt.config.get("DeadLetterConfig") or {}).get("TargetArn")
         if dlq:
             message = _error_message(response) if condition == "RetriesExhausted" else "Event age exceeded"
-            await destinations.dead_letter(ctx, dlq, payload, event["request_id"], 200, message)
+            if not await destinations.dead_letter(ctx, dlq, payload, event["request_id"], 200, message):
+                metrics.dead_letter_error(ctx, tgt.name)
 
     async def _invoke_async(self, ctx: Ctx, arn: str, payload: bytes) -> None:
         name, qualifier = functions.parse_name(ctx.derive(region=arn.split(":")[3], account=arn.split(":")[4]), arn)

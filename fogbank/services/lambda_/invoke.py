@@ -23,7 +23,7 @@ from fogbank.errors import ServiceError
 from fogbank.runtimes import code, launch
 from fogbank.runtimes.environment import Invocation, Outcome, Spec, error_body
 from fogbank.runtimes.manager import DEFAULT_IDLE_SECONDS, Manager
-from fogbank.services.lambda_ import logs, store
+from fogbank.services.lambda_ import logs, metrics, store
 from fogbank.services.lambda_.errors import TooManyRequestsException
 from fogbank.services.lambda_.resolve import Target
 
@@ -67,6 +67,8 @@ class Invoker:
         self.credentials: dict[tuple, dict[str, str]] = {}
         self.flags: dict[str, Any] = {}
         self.reserved: dict[tuple, int] = {}
+        # executions running now per function and per account and region (ConcurrentExecutions)
+        self.by_function: dict[tuple, int] = {}
 
     def manager_for(self, ctx: Ctx) -> Manager:
         """The process manager (created on first use, under the blob store's directory)."""
@@ -99,9 +101,16 @@ class Invoker:
                   request_id: str | None = None) -> Result:
         """Run one invocation of ``target`` (raises TooManyRequestsException when throttled)."""
         reserved = target.record.get("concurrency")
-        keys = self._admit(ctx, target.name, None if reserved is None else int(reserved))
+        try:
+            keys = self._admit(ctx, target.name, None if reserved is None else int(reserved))
+        except TooManyRequestsException:
+            metrics.throttled(ctx, target.name, target.invoked_arn)
+            raise
         for k in keys:
             self.running[k] = self.running.get(k, 0) + 1
+        fn_key, all_key = (ctx.account, ctx.region, target.name), (ctx.account, ctx.region)
+        self.by_function[fn_key] = concurrent = self.by_function.get(fn_key, 0) + 1
+        self.by_function[all_key] = concurrent_all = self.by_function.get(all_key, 0) + 1
         request_id = request_id or str(uuid.uuid4())
         try:
             spec = await self._spec(ctx, target)
@@ -114,6 +123,10 @@ class Invoker:
         finally:
             for k in keys:
                 self.running[k] -= 1
+            self.by_function[fn_key] -= 1
+            self.by_function[all_key] -= 1
+        metrics.invoked(ctx, target.name, target.invoked_arn, target.version, outcome.ok, outcome.duration_ms,
+                        concurrent, concurrent_all)
         text = logs.report(request_id, target.version, outcome.log, outcome.duration_ms, int(target.config["MemorySize"]),
                            outcome.max_memory_mb, outcome.init_duration_ms if cold else None)
         group = target.config.get("LoggingConfig", {}).get("LogGroup") or f"/aws/lambda/{target.name}"

@@ -41,7 +41,7 @@ class HttpRequest:
     @cached_property
     def query(self) -> dict[str, list[str]]:
         """The query string as a multi-dict, blank values kept."""
-        return parse_qs(self.query_string, keep_blank_values=True)
+        return parse_qs(self.query_string, keep_blank_values=True) if self.query_string else {}
 
     @cached_property
     def form(self) -> dict[str, list[str]]:
@@ -58,7 +58,7 @@ class HttpRequest:
     def host(self) -> str:
         return self.headers.get("host", "")
 
-    @property
+    @cached_property
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 

@@ -224,7 +224,11 @@ def on_the_wire(params: dict, shape: Shape, protocol: str) -> dict:
         return query_wire(params, shape, protocol)
     if protocol == "rest-xml":
         # Only the body is XML: headers, URI and query string carry a CR unchanged.
-        body = {n for n, m in shape.members.items() if not m.serialization.get("location")}
+        payload = shape.serialization.get("payload")
+        if payload:
+            body = {payload} if shape.members[payload].type_name == "structure" else set()
+        else:
+            body = {n for n, m in shape.members.items() if not m.serialization.get("location")}
         return {k: xml_text(v) if k in body else v for k, v in params.items()}
     return params
 

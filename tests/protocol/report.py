@@ -84,9 +84,19 @@ def run_case(case: oracle.Case, kind: str, examples: int) -> list[str]:
                     shapes.outputs(op), lambda v: oracle.check_output(case, v), examples
                 )
             return problems
-        return oracle.check_errors(
+        problems = oracle.check_errors(
             case, lambda s: shapes.example_error(s, case.seed, sorted(oracle.message_members(s)))
         )
+        if not problems and examples:
+            from hypothesis import strategies as st
+
+            def drawn(data: st.DataObject) -> list[str]:
+                return oracle.check_errors(
+                    case, lambda s: data.draw(shapes.error_fields(s, sorted(oracle.message_members(s))))
+                )
+
+            problems = _hypothesis_problems(st.data(), drawn, examples)
+        return problems
     except oracle.Unavailable:
         raise
     except Exception as e:  # noqa: BLE001 - a crash in the harness path is a finding too

@@ -385,3 +385,9 @@ def outputs(draw: Callable[[st.SearchStrategy[Any]], Any], op: Any) -> dict:
 def shape_values(draw: Callable[[st.SearchStrategy[Any]], Any], shape: Shape, output: bool = False) -> Any:
     """Hypothesis strategy: valid values of any botocore shape."""
     return ShapeValues(DrawChooser(draw)).value(shape, Where(output=output), ())
+
+
+@st.composite
+def error_fields(draw: Callable[[st.SearchStrategy[Any]], Any], shape: Shape, skip: Sequence[str] = ()) -> dict:
+    """Hypothesis strategy: values for an error shape's members other than ``skip``."""
+    return ShapeValues(DrawChooser(draw)).top(shape, output=True, skip=skip)

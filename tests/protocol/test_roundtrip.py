@@ -82,6 +82,11 @@ def test_errors(case: oracle.Case) -> None:
     """Every modelled error of the operation reaches botocore with its code, message and fields."""
     _op(case)
     _verdict("error", case, lambda: oracle.check_errors(case, _fields(case)))
+    _explore("error", case, st.data(), lambda data: oracle.check_errors(case, _drawn_fields(data)))
+
+
+def _drawn_fields(data: st.DataObject) -> Callable:
+    return lambda shape: data.draw(shapes.error_fields(shape, sorted(oracle.message_members(shape))))
 
 
 def test_every_service_in_scope_has_cases() -> None:

@@ -14,9 +14,11 @@ import copy
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -78,8 +80,9 @@ def suites_dir(version: str | None = None) -> Path:
             raise SuitesUnavailable(f"cannot download botocore {version}'s sdist with pip: {e}") from e
     if not sdist.exists():
         raise SuitesUnavailable(f"pip did not leave {sdist}")
-    staging = target.with_suffix(".partial")
-    staging.mkdir(parents=True, exist_ok=True)
+    # Test workers may extract at the same time: each into its own directory, the first rename wins.
+    CACHE.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=CACHE))
     with tarfile.open(sdist) as tar:
         for member in tar.getmembers():
             m = SUITE_FILES.match(member.name)
@@ -88,7 +91,12 @@ def suites_dir(version: str | None = None) -> Path:
                 out = staging / rel
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
-    staging.rename(target)  # atomic: a half-extracted directory is never mistaken for a cache
+    try:
+        staging.rename(target)  # atomic: a half-extracted directory is never mistaken for a cache
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not (target / "input").is_dir():
+            raise
     return target
 
 

@@ -52,10 +52,11 @@ class Chooser(Protocol):
 
 
 class RandomChooser:
-    """Decisions from a seeded ``random.Random``; optional members always included."""
+    """Decisions from a seeded ``random.Random``; optional members all included, or none."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, optional: bool = True) -> None:
         self.rng = random.Random(seed)
+        self.optional = optional
 
     def integer(self, lo: int, hi: int) -> int:
         return self.rng.randint(lo, hi)
@@ -79,7 +80,7 @@ class RandomChooser:
         return self.rng.randint(-80000, 80000) / 8
 
     def include_optional(self) -> bool:
-        return True
+        return self.optional
 
 
 class DrawChooser:
@@ -341,15 +342,15 @@ def greedy_labels(uri: str) -> set[str]:
     return set(re.findall(r"\{([^}+]+)\+\}", uri))
 
 
-def example_input(op: Any, seed: int) -> dict:
-    """The deterministic example input of an operation (every optional member present)."""
-    gen = ShapeValues(RandomChooser(seed))
+def example_input(op: Any, seed: int, *, full: bool = True) -> dict:
+    """The deterministic example input of an operation: every optional member, or (full=False) none."""
+    gen = ShapeValues(RandomChooser(seed, optional=full))
     return _with_greedy(gen, op)
 
 
-def example_output(op: Any, seed: int) -> dict:
-    """The deterministic example output of an operation."""
-    return ShapeValues(RandomChooser(seed)).top(op.output_shape, output=True)
+def example_output(op: Any, seed: int, *, full: bool = True) -> dict:
+    """The deterministic example output of an operation: every optional member, or (full=False) none."""
+    return ShapeValues(RandomChooser(seed, optional=full)).top(op.output_shape, output=True)
 
 
 def example_error(shape: Shape, seed: int, skip: Sequence[str] = ()) -> dict:

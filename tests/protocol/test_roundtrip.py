@@ -1,7 +1,7 @@
 """Every operation of every service in scope, in every protocol it speaks, with botocore as the oracle.
 
-One deterministic example per operation by default; ``FOGBANK_PROTOCOL_EXAMPLES=50`` adds that
-many hypothesis examples per operation and direction.
+Two deterministic examples per operation by default (every optional member, then required members
+only); ``FOGBANK_PROTOCOL_EXAMPLES=50`` adds that many hypothesis examples per operation and direction.
 """
 
 from __future__ import annotations
@@ -58,7 +58,10 @@ def _op(case: oracle.Case):
 def test_input(case: oracle.Case) -> None:
     """botocore's request for a generated input parses back to that input."""
     op = _op(case)
-    _verdict("input", case, lambda: oracle.check_input(case, shapes.example_input(op, case.seed)))
+    _verdict("input", case, lambda: [
+        *oracle.check_input(case, shapes.example_input(op, case.seed)),
+        *(f"(required members only) {p}" for p in oracle.check_input(case, shapes.example_input(op, case.seed, full=False))),
+    ])
     _explore("input", case, shapes.inputs(op), lambda v: oracle.check_input(case, v))
 
 
@@ -66,7 +69,10 @@ def test_input(case: oracle.Case) -> None:
 def test_output(case: oracle.Case) -> None:
     """fogbank's response for a generated output parses back, in botocore, to that output."""
     op = _op(case)
-    _verdict("output", case, lambda: oracle.check_output(case, shapes.example_output(op, case.seed)))
+    _verdict("output", case, lambda: [
+        *oracle.check_output(case, shapes.example_output(op, case.seed)),
+        *(f"(required members only) {p}" for p in oracle.check_output(case, shapes.example_output(op, case.seed, full=False))),
+    ])
     _explore("output", case, shapes.outputs(op), lambda v: oracle.check_output(case, v))
 
 

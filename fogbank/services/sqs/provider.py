@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from typing import Any
 
 from fogbank.context import Ctx
 from fogbank.errors import ServiceError
-from fogbank.services.sqs import attributes, messages
+from fogbank.services.sqs import attributes, messages, metrics
 from fogbank.services.sqs.checksums import md5_of_attributes
 from fogbank.services.sqs.engine import Engine, decode_attributes, sequence_number
 from fogbank.services.sqs.errors import (
@@ -95,12 +96,24 @@ class Provider:
         self.queues = Registry()
         self.engine = Engine(self.queues)
         self.tasks = MoveTasks(self.engine)
+        self.sampler = metrics.Sampler()
+        self._stop = threading.Event()
+
+    def start(self, ctx: Ctx) -> None:
+        """Start sampling the queues' CloudWatch gauges every minute of fogbank's clock."""
+        self.sampler.start(ctx, self._stop)
+
+    def stop(self) -> None:
+        """Stop the sampler."""
+        self._stop.set()
+        self.sampler.stop()
 
     def reset(self, ctx: Ctx) -> None:
         """Forget cached queues and wake every long poll (their queues are going)."""
         self.queues.clear()
         self.engine.clear()
         self.tasks.clear()
+        self.sampler.clear()
 
     def _queue(self, ctx: Ctx, request: dict[str, Any]) -> Queue:
         url = request.get("QueueUrl")
@@ -355,7 +368,8 @@ class Provider:
 
     # --- messages --------------------------------------------------------------------------
 
-    def _send_one(self, ctx: Ctx, queue: Queue, entry: dict[str, Any], now: float) -> dict[str, Any]:
+    def _send_one(self, ctx: Ctx, queue: Queue, entry: dict[str, Any], now: float,
+                  sizes: list[int]) -> dict[str, Any]:
         body = entry.get("MessageBody")
         if body is None:
             raise missing_parameter("MessageBody")
@@ -401,12 +415,17 @@ class Provider:
                 raise invalid_parameter("DelaySeconds", delay, "DelaySeconds must be >= 0 and <= 900")
         if group is not None:
             messages.check_fifo_id("MessageGroupId", group)
-        return self.engine.send(ctx, queue, body, attrs, system, delay, group, dedup, now)
+        result = self.engine.send(ctx, queue, body, attrs, system, delay, group, dedup, now)
+        sizes.append(size)
+        return result
 
     def send_message(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """SendMessage."""
         queue = self._queue(ctx, request)
-        return self._send_one(ctx, queue, request, ctx.clock.now())
+        sizes: list[int] = []
+        result = self._send_one(ctx, queue, request, ctx.clock.now(), sizes)
+        metrics.sent(ctx, queue, sizes)
+        return result
 
     def send_message_batch(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """SendMessageBatch: up to 10 messages, each succeeding or failing on its own."""
@@ -424,13 +443,15 @@ class Provider:
             )
         now = ctx.clock.now()
         successful, failed = [], []
+        sizes: list[int] = []
         for entry in entries:
             try:
-                result = self._send_one(ctx, queue, entry, now)
+                result = self._send_one(ctx, queue, entry, now, sizes)
             except ServiceError as err:
                 failed.append(_failure(entry["Id"], err))
             else:
                 successful.append({"Id": entry["Id"], **result})
+        metrics.sent(ctx, queue, sizes)
         return {"Successful": successful, "Failed": failed}
 
     async def receive_message(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
@@ -473,6 +494,7 @@ class Provider:
             )
         if attempt is not None and taken:
             self.engine.remember_attempt(ctx, queue, attempt, taken, now)
+        metrics.received(ctx, queue, len(taken))
         return self._received(queue, taken, names, wanted)
 
     def _received(
@@ -525,6 +547,7 @@ class Provider:
         """DeleteMessage."""
         queue = self._queue(ctx, request)
         self.engine.delete(ctx, queue, request["ReceiptHandle"])
+        metrics.deleted(ctx, queue, 1)
         return {}
 
     def delete_message_batch(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
@@ -540,6 +563,7 @@ class Provider:
                 failed.append(_failure(entry["Id"], err))
             else:
                 successful.append({"Id": entry["Id"]})
+        metrics.deleted(ctx, queue, len(successful))
         return {"Successful": successful, "Failed": failed}
 
     def change_message_visibility(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fogbank.context import Ctx
+from fogbank.services.dynamodb import metrics
 from fogbank.services.dynamodb.errors import ProvisionedThroughputExceededException
 from fogbank.services.dynamodb.schema import Table
 
@@ -95,10 +96,13 @@ class Buckets:
 
     def __init__(self) -> None:
         self._buckets: dict[tuple[str, ...], list[float]] = {}
+        # the minute each table last reported its provisioned capacity to CloudWatch
+        self._reported: dict[tuple[str, ...], int] = {}
 
     def clear(self) -> None:
         """Forget every bucket."""
         self._buckets.clear()
+        self._reported.clear()
 
     @staticmethod
     def enabled(ctx: Ctx, table: Table) -> bool:
@@ -129,14 +133,26 @@ class Buckets:
 
     def admit(self, ctx: Ctx, table: Table, read: bool, indexes: list[str] | None = None) -> None:
         """Raise ProvisionedThroughputExceededException when a bucket the request needs is empty."""
+        metrics.started(ctx)
         if not self.enabled(ctx, table):
             return
         for index in [None, *(indexes or [])]:
             if self._level(ctx, table, read, index)[0] <= 0:
+                metrics.throttled(ctx, table, read, index)
                 raise ProvisionedThroughputExceededException()
 
     def charge(self, ctx: Ctx, table: Table, consumed: Consumed) -> None:
-        """Take what a request consumed out of its buckets (transactions' doubling included)."""
+        """Take what a request consumed out of its buckets (transactions' doubling included), and
+        publish it to CloudWatch."""
+        provisioned = False
+        if table.provisioned:
+            key = (ctx.account, ctx.region, table.name, table.record["id"])
+            minute = int(ctx.clock.now() // 60)
+            if self._reported.get(key) != minute:
+                self._reported[key] = minute
+                provisioned = True
+        metrics.consumed(ctx, table, consumed.read, consumed.units + sum(consumed.lsis.values()), consumed.gsis,
+                         provisioned)
         if not self.enabled(ctx, table):
             return
         self._level(ctx, table, consumed.read, None)[0] -= consumed.units + sum(consumed.lsis.values())

@@ -7,6 +7,7 @@ seconds), ``versioning`` (None until first configured, then ``Enabled``/``Suspen
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -209,6 +210,4 @@ def owner(account: str) -> dict[str, str]:
 
 def canonical_id(account: str) -> str:
     """A stable 64-hex-digit canonical user id for an account."""
-    import hashlib
-
     return hashlib.sha256(f"fogbank-canonical-{account}".encode()).hexdigest()

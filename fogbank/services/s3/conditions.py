@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from typing import Any
 
-from fogbank.services.s3.errors import InvalidRange, NotModified, PreconditionFailed
+from fogbank.services.s3.errors import InvalidArgument, InvalidRange, NotModified, PreconditionFailed
 
 _RANGE = re.compile(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*\Z")
 
@@ -91,14 +91,10 @@ def copy_range(header: str | None, size: int) -> tuple[int, int] | None:
         return None
     m = _RANGE.match(header)
     if m is None or not m.group(1) or not m.group(2):
-        from fogbank.services.s3.errors import InvalidArgument
-
         raise InvalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
                               ArgumentName="x-amz-copy-source-range", ArgumentValue=header)
     first, last = int(m.group(1)), int(m.group(2))
     if last < first or last >= size:
-        from fogbank.services.s3.errors import InvalidArgument
-
         raise InvalidArgument(f"Range specified is not valid for source object of size: {size}",
                               ArgumentName="x-amz-copy-source-range", ArgumentValue=header)
     return first, last

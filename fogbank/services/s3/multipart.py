@@ -14,10 +14,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.s3 import buckets, checksums, crypto, events, lock, objects, payload, records, versions
+from fogbank.services.s3 import (
+    buckets,
+    checksums,
+    conditions,
+    crypto,
+    events,
+    lock,
+    objects,
+    payload,
+    records,
+    versions,
+)
 from fogbank.services.s3 import store as keys
 from fogbank.services.s3.buckets import Bucket
 from fogbank.services.s3.errors import (
+    BadDigest,
     EntityTooLarge,
     EntityTooSmall,
     InvalidPart,
@@ -143,9 +155,7 @@ class MultipartOperations:
         src_c = crypto.customer_key(request.get("CopySourceSSECustomerAlgorithm"), request.get("CopySourceSSECustomerKey"),
                                     request.get("CopySourceSSECustomerKeyMD5"), source=True)
         src_key = crypto.object_data_key(ctx, src_bucket.account, src_bucket.region, source.get("sse"), src_c, source=True)
-        from fogbank.services.s3.conditions import copy_range
-
-        span = copy_range(request.get("CopySourceRange"), source["size"]) or (0, source["size"] - 1)
+        span = conditions.copy_range(request.get("CopySourceRange"), source["size"]) or (0, source["size"] - 1)
         body = payload.read(ctx, source["segs"], span[0], span[1], src_key) if span[1] >= span[0] else b""
         data_key = _data_key(ctx, bucket, upload, request)
         algos = [upload["algo"]] if upload.get("algo") else []
@@ -238,8 +248,6 @@ class MultipartOperations:
             value = payload.checksum_segments(ctx, segments, [algo], data_key)[algo]
         sent = request.get(checksums.MEMBER[algo])
         if sent is not None and sent.split("-")[0] != value.split("-")[0]:
-            from fogbank.services.s3.errors import BadDigest
-
             raise BadDigest(f"The {algo} you specified did not match the calculated checksum.")
         return value
 

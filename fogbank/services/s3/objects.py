@@ -20,6 +20,7 @@ from fogbank.services.s3 import (
     versions,
 )
 from fogbank.services.s3.buckets import Bucket
+from fogbank.services.s3.configs import acl_grants
 from fogbank.services.s3.errors import (
     EntityTooLarge,
     InvalidArgument,
@@ -392,8 +393,6 @@ class ObjectOperations:
     def get_object_acl(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """GetObjectAcl: the owner's full control plus what the canned ACL grants."""
         bucket, record = self._version(ctx, request)
-        from fogbank.services.s3.configs import acl_grants
-
         return {"Owner": buckets.owner(bucket.account), "Grants": acl_grants(bucket.account, record.get("acl"))}
 
     def get_object_attributes(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:

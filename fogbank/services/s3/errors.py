@@ -288,3 +288,8 @@ class ObjectLockConfigurationNotFoundError(_Unmodelled):
 class NoSuchObjectLockConfiguration(_Unmodelled):
     status = 404
     message_text = "The specified object does not have a ObjectLock configuration"
+
+
+class SignatureDoesNotMatch(_Unmodelled):
+    status = 403
+    message_text = "The request signature we calculated does not match the signature you provided. Check your key and signing method."

@@ -26,7 +26,7 @@ from typing import Any
 from fogbank.auth.chunked import ChunkedDecoder, ChunkedError
 from fogbank.context import Ctx
 from fogbank.services.s3 import checksums, crypto
-from fogbank.services.s3.errors import IncompleteBody, InvalidRequest
+from fogbank.services.s3.errors import IncompleteBody, InvalidRequest, SignatureDoesNotMatch
 
 READ_SIZE = 1024 * 1024
 INLINE_MAX = 32 * 1024
@@ -85,7 +85,12 @@ def _adopt(ctx: Ctx, body: Any) -> str | None:
 
 def write(ctx: Ctx, body: Any, *, chunked: bool = False, algorithms: Iterable[str] = (),
           data_key: bytes | None = None) -> Written:
-    """Store ``body`` as one new blob (decoding ``aws-chunked``, hashing, encrypting on the way)."""
+    """Store ``body`` as one new blob (decoding ``aws-chunked``, hashing, encrypting on the way).
+
+    The chunk signatures of an ``aws-chunked`` body are checked by ``ctx.extras["chunk_verifier"]``
+    when the request's authentication put one there (``verify(signature, data)``, see
+    ``fogbank.auth.chunked``); a mismatch is S3's ``SignatureDoesNotMatch`` and stores nothing.
+    """
     algorithms = [a for a in algorithms if a]
     if not chunked:
         size = _known_size(body)
@@ -105,7 +110,8 @@ def write(ctx: Ctx, body: Any, *, chunked: bool = False, algorithms: Iterable[st
     decoder: ChunkedDecoder | None = None
     source: Iterable[bytes] = _chunks(body)
     if chunked:
-        decoder = ChunkedDecoder(body if isinstance(body, bytes | bytearray) or hasattr(body, "read") else _chunks(body))
+        source_body = body if isinstance(body, bytes | bytearray) or hasattr(body, "read") else _chunks(body)
+        decoder = ChunkedDecoder(source_body, verify=ctx.extras.get("chunk_verifier"))
         source = decoder
     md5 = hashlib.md5(usedforsecurity=False)
     hashers = {a: checksums.hasher(a) for a in algorithms}
@@ -120,6 +126,8 @@ def write(ctx: Ctx, body: Any, *, chunked: bool = False, algorithms: Iterable[st
                 w.write(ctr.update(chunk) if ctr is not None else chunk)
     except ChunkedError as exc:
         raise IncompleteBody(str(exc)) from None
+    except ValueError as exc:  # the chunk verifier's refusal
+        raise SignatureDoesNotMatch(str(exc) or SignatureDoesNotMatch.message_text) from None
     trailers = decoder.trailers if decoder is not None else {}
     # a trailing checksum names its algorithm only in the trailer: hash it if we did not yet
     missing = [a for a in checksums.ALGORITHMS if checksums.HEADER[a] in trailers and a not in hashers]

@@ -69,3 +69,29 @@ def test_iv_counter_wraps() -> None:
     data = os.urandom(64)
     sealed = crypto.cipher(key, iv).update(data)
     assert crypto.cipher(key, iv, 33).update(sealed[33:]) == data[33:]
+
+
+def test_chunk_verifier_refusal_stores_nothing(ctx: Ctx, provider: Any) -> None:
+    import pytest
+
+    from fogbank.auth.chunked import encode
+    from fogbank.services.s3.errors import SignatureDoesNotMatch
+
+    provider.create_bucket(ctx, {"Bucket": "signed-bucket"})
+    seen: list[str | None] = []
+
+    def verifier(signature: str | None, data: bytes) -> None:
+        seen.append(signature)
+        if signature != "good":
+            raise ValueError("The request signature we calculated does not match the signature you provided.")
+
+    ctx.extras["chunk_verifier"] = verifier
+    body = encode(b"x" * 100_000, 40_000, signature="good")
+    provider.put_object(ctx, {"Bucket": "signed-bucket", "Key": "ok", "Body": body, "ContentEncoding": "aws-chunked"})
+    assert seen == ["good"] * 4
+    bad = encode(b"y" * 100_000, 40_000, signature="forged")
+    with pytest.raises(SignatureDoesNotMatch):
+        provider.put_object(ctx, {"Bucket": "signed-bucket", "Key": "bad", "Body": bad, "ContentEncoding": "aws-chunked"})
+    listed = provider.list_objects_v2(ctx, {"Bucket": "signed-bucket"})
+    assert [c["Key"] for c in listed["Contents"]] == ["ok"]
+    assert sum(1 for p in ctx.blobs.root.rglob("*") if p.is_file()) == 1

@@ -39,6 +39,7 @@ class Call:
     authorizer: dict[str, Any] | None = None
     api_key: dict[str, Any] | None = None
     started: float = field(default_factory=time.perf_counter)
+    integration_ms: float | None = None  # how long the integration took (IntegrationLatency)
 
     @property
     def stage_variables(self) -> dict[str, str]:

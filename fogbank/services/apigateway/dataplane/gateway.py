@@ -20,6 +20,7 @@ from fogbank.services.apigateway.dataplane import (
     failures,
     integrations,
     limits,
+    metrics,
     routing,
     validation,
 )
@@ -69,6 +70,7 @@ async def serve(app: Any, state: RuntimeState, req: HttpRequest, api_id: str, st
         log.error("API Gateway failed on %s %s:\n%s", req.method, req.path, traceback.format_exc())
         response = failures.respond(failures.configuration_error(), snapshot.get("gatewayResponses") or {},
                                     call.context(), call.stage_variables, req.headers, request_id)
+    metrics.request(ctx, call, doc["api"].get("name") or api_id, response.status)
     response.set_header("x-amzn-RequestId", request_id)
     response.set_header("x-amz-apigw-id", request_id[:8] + "=")
     response.set_header("X-Amzn-Trace-Id", trace)

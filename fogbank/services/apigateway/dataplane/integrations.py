@@ -7,6 +7,7 @@ import asyncio
 import base64
 import json
 import logging
+import time
 import urllib.error
 import urllib.request
 from typing import Any
@@ -28,6 +29,7 @@ async def run(ctx: Ctx, call: Call) -> HttpResponse:
     """The method response for ``call``, through its integration, within the integration timeout."""
     integration = call.method["methodIntegration"]
     timeout = (integration.get("timeoutInMillis") or 29000) / 1000.0
+    began = time.perf_counter()
     work = asyncio.ensure_future(_dispatch(ctx, call, integration))
     deadline = asyncio.ensure_future(ctx.clock.sleep_until(ctx.clock.now() + timeout))
     done, _ = await asyncio.wait({work, deadline}, return_when=asyncio.FIRST_COMPLETED)
@@ -35,6 +37,7 @@ async def run(ctx: Ctx, call: Call) -> HttpResponse:
         work.cancel()
         raise failures.timed_out()
     deadline.cancel()
+    call.integration_ms = (time.perf_counter() - began) * 1000.0
     return work.result()
 
 

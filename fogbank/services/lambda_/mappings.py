@@ -5,8 +5,12 @@ no busy loop), fills a batch up to ``BatchSize`` or until ``MaximumBatchingWindo
 fogbank's clock has passed, invokes the function with AWS's SQS event, and deletes the messages
 only when the invocation succeeds; with ``ReportBatchItemFailures`` it keeps exactly the
 ``batchItemFailures`` the function names. Failed messages come back after their visibility
-timeout, and the queue's own redrive policy moves them to its dead-letter queue. Kinesis and
-DynamoDB Streams mappings are stored; their pollers will plug into ``Pollers`` by source kind.
+timeout, and the queue's own redrive policy moves them to its dead-letter queue.
+
+Batches run concurrently: a mapping has at most ``ScalingConfig.MaximumConcurrency`` (2–1000)
+invocations in flight, or ``DEFAULT_SQS_CONCURRENCY`` without one, and receives a new batch only
+when a slot is free, so messages it cannot run yet stay visible in the queue for other consumers.
+DynamoDB Streams mappings run the poller in ``streams.py``; Kinesis mappings are stored only.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from fogbank.services.lambda_.resolve import target
 Runner = Callable[[Ctx, Any, bytes, str | None], Awaitable[Any]]
 LONG_POLL = 20
 RETRY_PAUSE = 5.0
+# AWS starts an SQS mapping at five concurrent batches; its scale-up beyond that is not modelled
+DEFAULT_SQS_CONCURRENCY = 5
 
 
 def sqs_record(message: dict[str, Any], arn: str, region: str) -> dict[str, Any]:
@@ -107,22 +113,34 @@ class Pollers:
     async def _poll(self, ctx: Ctx, uuid: str) -> None:
         clock = ctx.clock
         url: str | None = None
-        while True:
-            mapping = store.get(ctx, "esm", uuid)
-            if mapping is None or mapping.get("State") not in ("Enabled", "Enabling", "Creating", "Updating"):
-                return
-            arn = mapping["EventSourceArn"]
-            try:
-                if url is None:
-                    url = await destinations.queue_url(ctx, arn)
-                batch = await self._gather(ctx, url, mapping)
-            except ServiceError:
-                url = None
-                await clock.sleep(RETRY_PAUSE)
-                continue
-            if not batch:
-                continue
-            await self._deliver(ctx, url, mapping, batch)
+        inflight: set[asyncio.Task] = set()
+        freed = asyncio.Event()
+        try:
+            while True:
+                mapping = store.get(ctx, "esm", uuid)
+                if mapping is None or mapping.get("State") not in ("Enabled", "Enabling", "Creating", "Updating"):
+                    return
+                if len(inflight) >= max_concurrency(mapping):
+                    freed.clear()
+                    await freed.wait()
+                    continue
+                arn = mapping["EventSourceArn"]
+                try:
+                    if url is None:
+                        url = await destinations.queue_url(ctx, arn)
+                    batch = await self._gather(ctx, url, mapping)
+                except ServiceError:
+                    url = None
+                    await clock.sleep(RETRY_PAUSE)
+                    continue
+                if not batch:
+                    continue
+                task = asyncio.get_running_loop().create_task(self._deliver(ctx, url, mapping, batch))
+                inflight.add(task)
+                task.add_done_callback(lambda t: (inflight.discard(t), freed.set()))
+        finally:
+            for task in inflight:
+                task.cancel()
 
     async def _gather(self, ctx: Ctx, url: str, mapping: dict[str, Any]) -> list[dict[str, Any]]:
         size = int(mapping.get("BatchSize") or 10)
@@ -176,6 +194,11 @@ class Pollers:
             entries = [{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done[start:start + 10])]
             with contextlib.suppress(ServiceError):
                 await _call(ctx, "DeleteMessageBatch", {"QueueUrl": url, "Entries": entries})
+
+
+def max_concurrency(mapping: dict[str, Any]) -> int:
+    """How many batches of an SQS mapping may run at once."""
+    return int((mapping.get("ScalingConfig") or {}).get("MaximumConcurrency") or DEFAULT_SQS_CONCURRENCY)
 
 
 def _failures(payload: bytes, ids: set[str]) -> set[str] | None:

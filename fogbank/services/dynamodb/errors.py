@@ -79,6 +79,10 @@ class ItemCollectionSizeLimitExceededException(_DynamoError):
     """An item collection of a table with LSIs grew past 10 GB."""
 
 
+class DuplicateItemException(_DynamoError):
+    """A PartiQL INSERT named the key of an item that exists already."""
+
+
 class IndexNotFoundException(_DynamoError):
     """The named index does not exist."""
 

@@ -10,7 +10,9 @@ LIMITATIONS: one shard per stream (no shard rollover); TransactionConflictExcept
 happens (requests are serialised); ItemCollectionMetrics and the 10 GB item collection limit of
 tables with LSIs are not reported; backups, PITR, export/import, global tables, Kinesis
 streaming destinations, contributor insights and resource policies answer NotImplemented;
-PartiQL answers NotImplemented; TableSizeBytes is estimated from a sample past 20,000 items.
+PartiQL SELECT with IN or OR on the partition key
+scans (AWS runs one Query per value), and a transaction's TransactionInProgressException never
+happens; TableSizeBytes is estimated from a sample past 20,000 items.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from fogbank.services.dynamodb.items import (
     returned,
     run,
 )
+from fogbank.services.dynamodb.partiql import execute as partiql
 from fogbank.services.dynamodb.reads import Reader
 from fogbank.services.dynamodb.schema import Table
 from fogbank.services.dynamodb.streams import Feed, new_label
@@ -418,6 +421,20 @@ class Provider:
     def transact_write_items(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """TransactWriteItems."""
         return transactions.transact_write(self, ctx, request)
+
+    # --- PartiQL -------------------------------------------------------------------------------
+
+    def execute_statement(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """ExecuteStatement (one PartiQL statement)."""
+        return partiql.execute_statement(self, ctx, request)
+
+    def batch_execute_statement(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """BatchExecuteStatement (up to 25 statements, answered one by one)."""
+        return partiql.batch_execute(self, ctx, request)
+
+    def execute_transaction(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """ExecuteTransaction (up to 100 statements, all or nothing)."""
+        return partiql.execute_transaction(self, ctx, request)
 
 
 def _name(name_or_arn: str) -> str:

@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
             log_level=getattr(args, "log_level", None),
             default_account=getattr(args, "default_account", None),
             strict_credentials=True if getattr(args, "strict_credentials", False) else None,
+            verify_signatures=True if getattr(args, "verify_signatures", False) else None,
+            enforce_iam=True if getattr(args, "enforce_iam", None) else None,
+            iam_report=True if getattr(args, "enforce_iam", None) == "report" else None,
         )
     except ValueError as exc:
         print(f"fogbank: {exc}", file=sys.stderr)
@@ -63,6 +66,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--default-account", help="account of non-account access keys (FOGBANK_DEFAULT_ACCOUNT)")
     serve.add_argument("--strict-credentials", action="store_true",
                        help="refuse access keys IAM/STS did not issue, except 12-digit account ids (FOGBANK_STRICT_CREDENTIALS)")
+    serve.add_argument("--verify-signatures", action="store_true",
+                       help="check every request's SigV4 signature (FOGBANK_VERIFY_SIGNATURES)")
+    serve.add_argument("--enforce-iam", nargs="?", const="on", choices=("on", "report"),
+                       help="authorise every request by IAM policies; 'report' only logs would-be denials "
+                            "(FOGBANK_ENFORCE_IAM=1|report)")
     serve.set_defaults(func=cmd_serve)
 
     status = sub.add_parser("status", help="ask a running server's health")
@@ -111,6 +119,9 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> int:
     from fogbank.server.app import App
 
     app = App(config, store, blobs)
+    if not _loopback(config.host) and not config.verify_signatures:
+        print(f"fogbank: warning: listening on {config.host}, reachable from other machines, and accepting any "
+              f"credentials; consider --verify-signatures (and --enforce-iam)", file=sys.stderr, flush=True)
     where = "in memory" if config.in_memory else f"data in {os.path.abspath(config.data_dir)}"
     print(f"fogbank {__version__} ready on {config.endpoint} ({where})", file=sys.stderr, flush=True)
     server = uvicorn.Server(uvicorn.Config(
@@ -129,6 +140,18 @@ def cmd_serve(config: Config, args: argparse.Namespace) -> int:
         if callable(close):
             close()
     return EXIT_OK
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is reachable only from this machine."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _ignore_signal(signum: int, frame: Any) -> None:

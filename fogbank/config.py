@@ -28,6 +28,12 @@ class Config:
     # Refuse access keys that are neither IAM/STS-issued nor 12-digit account ids.
     strict_credentials: bool = False
     enforce_iam: bool = False
+    # With enforce_iam: allow everything but log what IAM would have denied (FOGBANK_ENFORCE_IAM=report).
+    iam_report: bool = False
+    # The root user's credentials under --verify-signatures: this key id (the default account) and
+    # every 12-digit key id (that account) sign with this secret.
+    root_access_key: str = "test"
+    root_secret: str = "test"
     access_log: bool = True
     # AWS throttles provisioned tables that exceed their capacity; off lets load tests run unthrottled.
     dynamodb_throttling: bool = True
@@ -45,6 +51,8 @@ class Config:
             raw = env.get("FOGBANK_" + f.name.upper())
             if raw is not None and raw != "":
                 values[f.name] = _coerce(f.name, f.type, raw)
+        if env.get("FOGBANK_ENFORCE_IAM", "").strip().lower() == "report":
+            values.update(enforce_iam=True, iam_report=True)
         values.update({k: v for k, v in overrides.items() if v is not None})
         if "data_dir" in values:
             values["data_dir"] = Path(values["data_dir"])

@@ -18,7 +18,9 @@ import zlib
 from typing import Any
 
 from fogbank import __version__
+from fogbank.auth import enforce as auth_enforce
 from fogbank.auth import principals
+from fogbank.auth import verify as auth_verify
 from fogbank.clock import Clock
 from fogbank.config import Config
 from fogbank.context import Ctx
@@ -184,13 +186,19 @@ class App:
     async def _serve(self, req: HttpRequest, route: Route, request_id: str) -> HttpResponse:
         protocol = module_for(route.protocol)
         op = route.operation
+        # --- auth (fogbank.auth.verify / enforce): skipped entirely unless a flag turns it on ---
+        authn = None
+        if self.config.verify_signatures or self.config.enforce_iam:
+            authn = auth_verify.authenticate(req, route.service, route.protocol, self.config, self.store, self.clock)
+        # --- end auth ---
         if route.path and route.path != req.path:
             req = HttpRequest(req.method, route.path, req.query_string, req.headers, req.body, req.stream)
         if op.request_compression and "gzip" in req.headers.get("content-encoding", ""):
             req = HttpRequest(req.method, req.path, req.query_string, req.headers, _gunzip(req.body), req.stream)
         params = protocol.parse_request(op, req, route.path_params)
-        principal = principals.resolve(route.scope.access_key, self.config, self.store, clock=self.clock,
-                                       protocol=route.protocol, service=route.service, region=route.scope.region)
+        principal = authn.principal if authn is not None else principals.resolve(
+            route.scope.access_key, self.config, self.store, clock=self.clock,
+            protocol=route.protocol, service=route.service, region=route.scope.region)
         self.validate(op, params, route.protocol)
         ctx = Ctx(
             account=principal.account,
@@ -206,6 +214,10 @@ class App:
             host=req.host,
             dispatch=self.dispatch,
         )
+        # --- auth: IAM enforcement (fogbank.auth.enforce) ---
+        if authn is not None:
+            auth_enforce.admit(ctx, authn, route.protocol, params, req)
+        # --- end auth ---
         result = self._invoke(ctx, params)
         if inspect.isawaitable(result):
             result = await result

@@ -135,6 +135,8 @@ class BucketOperations:
                 # us-east-1 answers a repeated create of one's own bucket with success
                 return {"Location": f"/{name}"}
             record: dict[str, Any] = {"account": ctx.account, "region": region, "created": ctx.clock.now(), "cfg": {}}
+            if constraint == "EU":
+                record["constraint"] = "EU"  # the legacy name is what GetBucketLocation answers
             acl = request.get("ACL")
             if acl:
                 record["acl"] = acl
@@ -156,7 +158,7 @@ class BucketOperations:
     def get_bucket_location(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """GetBucketLocation: empty for us-east-1, else the region."""
         bucket = load(ctx, request["Bucket"])
-        return {"LocationConstraint": _location(bucket.region)}
+        return {"LocationConstraint": bucket.record.get("constraint") or _location(bucket.region)}
 
     def list_buckets(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """ListBuckets: the caller's buckets by name, with their regions (prefix, region filter, pages)."""

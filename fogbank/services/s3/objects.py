@@ -285,6 +285,8 @@ class ObjectOperations:
         key = request["Key"]
         records.check_key(key)
         src_bucket, source = readable_source(ctx, request)
+        if source["size"] > MAX_PUT_SIZE:
+            raise InvalidRequest(f"The specified copy source is larger than the maximum allowable size for a copy source: {MAX_PUT_SIZE}")
         directive = request.get("MetadataDirective") or "COPY"
         tag_directive = request.get("TaggingDirective") or "COPY"
         if directive not in ("COPY", "REPLACE") or tag_directive not in ("COPY", "REPLACE"):

@@ -78,3 +78,10 @@ def test_virtual_host_addressing(aws: Any, bucket: str, fogbank: Any) -> None:
     req = urllib.request.Request(f"http://127.0.0.1:{port}/hello.txt", headers={"Host": f"{bucket}.s3.localhost:{port}"})
     with urllib.request.urlopen(req) as resp:
         assert resp.read() == b"vhost"
+
+
+def test_legacy_eu_constraint(aws: Any) -> None:
+    eu = aws("s3", region="eu-west-1")
+    eu.create_bucket(Bucket="legacy-eu", CreateBucketConfiguration={"LocationConstraint": "EU"})
+    assert eu.get_bucket_location(Bucket="legacy-eu")["LocationConstraint"] == "EU"
+    assert eu.head_bucket(Bucket="legacy-eu")["BucketRegion"] == "eu-west-1"

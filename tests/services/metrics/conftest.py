@@ -8,6 +8,9 @@ from typing import Any
 
 import pytest
 
+# the stage-serving fixtures of the API Gateway tests
+from tests.services.apigateway.conftest import apigw, gateway_server, gw, http  # noqa: F401
+
 
 @pytest.fixture
 def cw(aws: Any) -> Any:

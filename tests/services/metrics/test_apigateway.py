@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.services.apigateway.conftest import apigw, gateway_server, gw, http  # noqa: F401 (fixtures)
 from tests.services.apigateway.helpers import deploy, mock, new_api
 
 NS = "AWS/ApiGateway"

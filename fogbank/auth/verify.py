@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from fogbank.auth import principals, sigv4
+from fogbank.auth import principals, sigv2, sigv4
 from fogbank.config import Config
 from fogbank.context import Principal
 from fogbank.errors import ServiceError
@@ -98,15 +98,9 @@ def _parse_time(text: str) -> float | None:
 
 def access_key_of(req: HttpRequest) -> str:
     """The access key id a request names (header or presigned query), '' when unsigned."""
-    auth = req.headers.get("authorization", "")
-    if auth.startswith("AWS4-"):
-        start = auth.find("Credential=")
-        if start >= 0:
-            return auth[start + 11:].split("/", 1)[0]
-    values = req.query.get("X-Amz-Credential")
-    if values:
-        return values[0].split("/", 1)[0]
-    return ""
+    from fogbank.server.routing import signature_scope
+
+    return signature_scope(req).access_key
 
 
 def _secret_of(key: str, token: str | None, config: Config, store: Any, now: float,
@@ -204,9 +198,6 @@ def _signed_of(req: HttpRequest, s3: bool, protocol: str) -> sigv4.Signed | None
             if signed.algorithm != sigv4.ALGORITHM:
                 raise sigv4.MalformedSignature(f"X-Amz-Algorithm only supports \"{sigv4.ALGORITHM}\"")
             return signed
-        if "AWSAccessKeyId" in req.query and "Signature" in req.query:
-            raise sigv4.MalformedSignature("fogbank does not verify SigV2 presigned URLs; presign with "
-                                           "SigV4 (signature_version='s3v4')")
     except sigv4.MalformedSignature as exc:
         if s3 and not auth:
             raise ServiceError(str(exc), code="AuthorizationQueryParametersError", status=400) from None
@@ -214,10 +205,53 @@ def _signed_of(req: HttpRequest, s3: bool, protocol: str) -> sigv4.Signed | None
     return None
 
 
-def authenticate(req: HttpRequest, service: str, protocol: str, config: Config, store: Any, clock: Any) -> Authenticated:
-    """Who made ``req``, with its signature checked when ``config.verify_signatures`` is on."""
+def _sigv2(req: HttpRequest, path: str, config: Config, store: Any, now: float) -> Authenticated:
+    """Check an S3 SigV2 signature (header or presigned query)."""
+    auth = req.headers.get("authorization", "")
+    extra: list[tuple[str, str]] = []
+    if auth.startswith("AWS "):
+        key, _, provided = auth[4:].strip().rpartition(":")
+        date = req.headers.get("date", "")
+        when = _parse_time(req.headers.get("x-amz-date") or date)
+        if when is None:
+            raise ServiceError("AWS authentication requires a valid Date or x-amz-date header",
+                               code="AccessDenied", status=403)
+        if abs(now - when) > MAX_SKEW:
+            raise ServiceError("The difference between the request time and the current time is too large.",
+                               code="RequestTimeTooSkewed", status=403,
+                               fields={"RequestTime": date, "ServerTime": _iso(now),
+                                       "MaxAllowedSkewMilliseconds": str(MAX_SKEW * 1000)})
+        token = req.headers.get("x-amz-security-token")
+    else:
+        key, provided = req.query["AWSAccessKeyId"][0], req.query["Signature"][0]
+        date = (req.query.get("Expires") or [""])[0]
+        from fogbank.services.s3.presigned import check_expiry
+
+        check_expiry(req.query, now)
+        token = (req.query.get("x-amz-security-token") or [None])[0]
+        if token:
+            extra.append(("x-amz-security-token", token))
+    secret, principal, record = _secret_of(key, token, config, store, now, "rest-xml")
+    text = sigv2.string_to_sign(req.method, req.headers, date, sigv2.canonical_resource(path, req.query_string), extra)
+    if not sigv4.same(sigv2.signature(secret, text), provided):
+        raise ServiceError(_S3_MISMATCH, code="SignatureDoesNotMatch", status=403, fields={
+            "AWSAccessKeyId": key, "StringToSign": text, "SignatureProvided": provided,
+            "StringToSignBytes": " ".join(f"{b:02x}" for b in text.encode())})
+    return Authenticated(principal, record)
+
+
+def authenticate(req: HttpRequest, service: str, protocol: str, config: Config, store: Any, clock: Any,
+                 path: str = "") -> Authenticated:
+    """Who made ``req``, with its signature checked when ``config.verify_signatures`` is on.
+
+    ``path`` is S3's path-style path (``/bucket/key``) of a virtual-hosted request, which SigV2
+    signs in place of the path on the wire.
+    """
     now = clock.now()
     s3 = service == "s3"
+    if config.verify_signatures and s3 and (req.headers.get("authorization", "").startswith("AWS ")
+                                            or ("AWSAccessKeyId" in req.query and "Signature" in req.query)):
+        return _sigv2(req, path or req.path, config, store, now)
     if not config.verify_signatures:
         key = access_key_of(req)
         if not key and s3:

@@ -189,7 +189,8 @@ class App:
         # --- auth (fogbank.auth.verify / enforce): skipped entirely unless a flag turns it on ---
         authn = None
         if self.config.verify_signatures or self.config.enforce_iam:
-            authn = auth_verify.authenticate(req, route.service, route.protocol, self.config, self.store, self.clock)
+            authn = auth_verify.authenticate(req, route.service, route.protocol, self.config, self.store, self.clock,
+                                             route.path)
         # --- end auth ---
         if route.path and route.path != req.path:
             req = HttpRequest(req.method, route.path, req.query_string, req.headers, req.body, req.stream)

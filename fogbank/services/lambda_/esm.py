@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.lambda_ import functions, store
+from fogbank.services.lambda_ import functions, store, streams
 from fogbank.services.lambda_.errors import (
     InvalidParameterValueException,
     ResourceConflictException,
@@ -91,6 +91,9 @@ def create(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         mapping.setdefault("ParallelizationFactor", 1)
         mapping["LastProcessingResult"] = "No records processed"
     _check(mapping)
+    if kind == "dynamodb":
+        checkpoint = streams.starting_checkpoint(ctx, arn, mapping["StartingPosition"])
+        store.put(ctx, checkpoint, "esm-position", mapping["UUID"])
     store.put(ctx, mapping, "esm", mapping["UUID"])
     return {**_shown(mapping), "State": "Creating" if mapping["State"] == "Enabled" else "Disabled"}
 
@@ -131,6 +134,7 @@ def delete(ctx: Ctx, uuid_: str) -> dict[str, Any]:
     """DeleteEventSourceMapping."""
     mapping = load(ctx, uuid_)
     store.delete(ctx, "esm", uuid_)
+    store.delete(ctx, "esm-position", uuid_)
     return {**_shown(mapping), "State": "Deleting"}
 
 

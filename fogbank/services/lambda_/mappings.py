@@ -25,7 +25,7 @@ from typing import Any
 
 from fogbank.context import Ctx
 from fogbank.errors import ServiceError
-from fogbank.services.lambda_ import destinations, store
+from fogbank.services.lambda_ import destinations, store, streams
 from fogbank.services.lambda_.errors import TooManyRequestsException
 from fogbank.services.lambda_.resolve import target
 
@@ -85,9 +85,14 @@ class Pollers:
         """Run or stop the poller of a mapping as its state says."""
         uuid = mapping["UUID"]
         running = self.tasks.get(uuid)
-        wanted = mapping.get("State") in ("Enabled", "Enabling", "Creating", "Updating") and ":sqs:" in mapping.get("EventSourceArn", "")
+        source = mapping.get("EventSourceArn", "")
+        wanted = mapping.get("State") in ("Enabled", "Enabling", "Creating", "Updating") and (":sqs:" in source or ":dynamodb:" in source)
         if wanted and running is None:
-            task = asyncio.get_running_loop().create_task(self._poll(ctx.derive(), uuid))
+            if ":sqs:" in source:
+                work = self._poll(ctx.derive(), uuid)
+            else:
+                work = streams.StreamPoller(ctx.derive(), uuid, self.run).poll()
+            task = asyncio.get_running_loop().create_task(work)
             self.tasks[uuid] = task
             task.add_done_callback(lambda _t, u=uuid: self.tasks.pop(u, None) if self.tasks.get(u) is _t else None)
         elif not wanted and running is not None:

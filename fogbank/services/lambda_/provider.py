@@ -2,14 +2,17 @@
 
 Function records and versions are in ``functions``/``versions``, invocations in ``invoke`` (on
 ``fogbank.runtimes``), asynchronous invocation in ``events``, SQS event source mappings in
-``mappings``, layers in ``layers`` and resource policies in ``policies``.
+``mappings`` (DynamoDB Streams ones in ``streams``), layers in ``layers`` and resource policies
+in ``policies``.
 
 LIMITATIONS: container image functions, code signing, SnapStart, VPC, EFS, durable executions,
 capacity providers and response streaming are not implemented; the Runtime API extensions and
 telemetry APIs are not served; function logs reach CloudWatch Logs only once fogbank has that
 service (``LogType=Tail`` works regardless); environments have a private /tmp directory but no
-file system isolation or memory limit; Kinesis and DynamoDB Streams mappings are stored without
-polling; resource policies are stored but not enforced.
+file system isolation or memory limit; Kinesis mappings are stored without polling; DynamoDB
+Streams mappings ignore ParallelizationFactor, TumblingWindowInSeconds and FilterCriteria and do
+not cap a batch at 6 MB; an SQS mapping without ScalingConfig runs at most 5 batches at once (AWS
+scales further); resource policies are stored but not enforced.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@
     ("lambda", account, region, "layer-counter", name)        -> {"next": number} (never reused)
     ("lambda", account, region, "url", url_id)                -> {"function", "qualifier"}
     ("lambda", account, region, "esm", uuid)                  -> EventSourceMappingConfiguration
+    ("lambda", account, region, "esm-position", uuid)         -> a stream mapping's checkpoint:
+        {"shard", "after"} (the sequence number of the last record handled, None: the oldest)
     ("lambda", account, region, "event", due_ms, request_id)         -> a queued asynchronous invocation
 
 Zips live in the blob store (their ids in the records); unpacked trees are caches beside them.

@@ -46,6 +46,8 @@ class Ctx:
     host: str = ""
     dispatch: Callable[[Ctx, str, str, dict[str, Any]], Any] | None = field(default=None, repr=False)
     extras: dict[str, Any] = field(default_factory=dict)
+    # services' own AWS/* metrics waiting to be written (fogbank.metrics.MetricBuffer)
+    metrics: Any = field(default=None, repr=False)
 
     def call(self, service: str, operation: str, params: dict[str, Any] | None = None) -> Any:
         """Call another service's operation as this caller, with its validation and errors."""

@@ -30,6 +30,7 @@ from fogbank.errors import (
     NotImplementedOperation,
     ServiceError,
 )
+from fogbank.metrics import MetricBuffer
 from fogbank.protocol import module_for
 from fogbank.protocol.base import HttpRequest, HttpResponse
 from fogbank.server import admin
@@ -61,6 +62,7 @@ class App:
         self.router = Router()
         self.started = time.time()
         self._providers: dict[str, Any] = {}
+        self.metric_buffer = MetricBuffer()
         self._validator: Any = None
         # the access log is on at log level info or debug, as the other info messages are
         self.access_log = AccessLog() if config.access_log and config.log_level.lower() in ("info", "debug") else None
@@ -89,6 +91,7 @@ class App:
             config=self.config,
             service=service,
             dispatch=self.dispatch,
+            metrics=self.metric_buffer,
         )
 
     def dispatch(self, ctx: Ctx, service: str, operation: str, params: dict[str, Any]) -> Any:
@@ -102,6 +105,8 @@ class App:
         method = getattr(provider, method_name(ctx.operation), None) if provider is not None else None
         if method is None:
             raise NotImplementedOperation(ctx.service, ctx.operation)
+        if ctx.service == "cloudwatch":
+            self.metric_buffer.flush(ctx)  # CloudWatch reads see every metric published so far
         return method(ctx, params)
 
     def validate(self, op: Any, params: dict[str, Any], family: str) -> None:
@@ -131,6 +136,7 @@ class App:
         """Stop every provider's background work."""
         if self.access_log is not None:
             self.access_log.flush()
+        self.metric_buffer.flush(self.background_ctx("cloudwatch"))
         for provider in self._providers.values():
             stop = getattr(provider, "stop", None)
             if callable(stop):
@@ -214,6 +220,7 @@ class App:
             principal=principal,
             host=req.host,
             dispatch=self.dispatch,
+            metrics=self.metric_buffer,
         )
         # --- auth: IAM enforcement (fogbank.auth.enforce) ---
         if authn is not None:

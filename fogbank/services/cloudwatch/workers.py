@@ -14,6 +14,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from fogbank.context import Ctx
+from fogbank.metrics import flush as flush_published
 from fogbank.services.cloudwatch import metrics
 from fogbank.services.cloudwatch import store as keys
 
@@ -101,6 +102,7 @@ class Scheduler:
 
     def tick(self, ctx: Ctx) -> None:
         """One round: catch every watched place's alarms up, and roll data up when it is time."""
+        flush_published(ctx)  # services' own metrics first, so alarms on them see every value
         now = ctx.clock.now()
         rollup = now - self._last_rollup >= ROLLUP_EVERY
         for account, region in self.places():

@@ -145,7 +145,7 @@ def test_resource_policy(lam: Any) -> None:
 def test_function_url_and_provisioned_configs(lam: Any) -> None:
     create(lam, "u", {"app.py": ECHO_PY})
     url = lam.create_function_url_config(FunctionName="u", AuthType="NONE")
-    assert url["FunctionUrl"].startswith("https://") and ".lambda-url.us-east-1." in url["FunctionUrl"]
+    assert url["FunctionUrl"].startswith("http://") and ".lambda-url.us-east-1.localhost:" in url["FunctionUrl"]
     assert error_of(lam.create_function_url_config, FunctionName="u", AuthType="NONE")[:2] == ("ResourceConflictException", 409)
     assert lam.update_function_url_config(FunctionName="u", AuthType="AWS_IAM")["AuthType"] == "AWS_IAM"
     assert lam.get_function_url_config(FunctionName="u")["AuthType"] == "AWS_IAM"

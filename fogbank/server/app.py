@@ -225,6 +225,8 @@ class App:
         # --- auth: IAM enforcement (fogbank.auth.enforce) ---
         if authn is not None:
             auth_enforce.admit(ctx, authn, route.protocol, params, req)
+            if authn.chunk_verifier is not None:
+                ctx.extras["chunk_verifier"] = authn.chunk_verifier  # for S3's aws-chunked decoder
         # --- end auth ---
         result = self._invoke(ctx, params)
         if inspect.isawaitable(result):

@@ -4,6 +4,7 @@ ARNs; batch and transaction calls ask once per table (transactions once per item
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from fogbank.auth.actions import Table, Target, arn, request_tags
@@ -40,6 +41,24 @@ def _transact(ctx: Ctx, request: dict[str, Any]) -> list[Target]:
             out.append(Target(_TRANSACT.get(kind, f"dynamodb:{kind}"), table_arn(ctx, body.get("TableName", "")),
                               context=_leading(body.get("Key") or body.get("Item"))))
     return out
+
+
+_PARTIQL_TABLE = re.compile(r'(?:\bfrom|\binto|^\s*update)\s+"?([A-Za-z0-9_.-]+)"?', re.IGNORECASE)
+
+
+def _statement(ctx: Ctx, text: str) -> Target:
+    """A PartiQL statement is authorised as ``dynamodb:PartiQL<Verb>`` on the table it names."""
+    verb = (text.strip().split(None, 1) or ["select"])[0].capitalize()
+    found = _PARTIQL_TABLE.search(text)
+    table = found.group(1) if found else "*"
+    return Target(f"dynamodb:PartiQL{verb}", table_arn(ctx, table))
+
+
+def _partiql(ctx: Ctx, request: dict[str, Any]) -> list[Target]:
+    if "Statement" in request:
+        return [_statement(ctx, request["Statement"])]
+    items = request.get("Statements") or request.get("TransactStatements") or []
+    return [_statement(ctx, item.get("Statement", "")) for item in items]
 
 
 def _scalar(value: Any) -> str | None:
@@ -88,7 +107,9 @@ def _iterator(ctx: Ctx, value: Any, request: dict[str, Any]) -> list[tuple[str, 
 
 TABLES = {
     "dynamodb": Table(prefix="dynamodb", members=tuple((n, b) for n, b in _MEMBERS if b is not None),
-                      special={"TransactWriteItems": _transact, "TransactGetItems": _transact},
+                      special={"TransactWriteItems": _transact, "TransactGetItems": _transact,
+                               "ExecuteStatement": _partiql, "BatchExecuteStatement": _partiql,
+                               "ExecuteTransaction": _partiql},
                       filters=frozenset({"ExclusiveStartTableName", "TimeRangeLowerBound", "TimeRangeUpperBound",
                                          "BackupType"}),
                       context=_context),

@@ -293,3 +293,7 @@ class NoSuchObjectLockConfiguration(_Unmodelled):
 class SignatureDoesNotMatch(_Unmodelled):
     status = 403
     message_text = "The request signature we calculated does not match the signature you provided. Check your key and signing method."
+
+
+class MetadataTooLarge(_Unmodelled):
+    message_text = "Your metadata headers exceed the maximum allowed metadata size"

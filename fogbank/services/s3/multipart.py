@@ -92,6 +92,7 @@ class MultipartOperations:
         bucket = buckets.load(ctx, request["Bucket"])
         key = request["Key"]
         records.check_key(key)
+        records.check_metadata(request.get("Metadata"))
         mode, kms_key = objects.sse_settings(ctx, bucket, request)
         sse_c = crypto.customer_key(request.get("SSECustomerAlgorithm"), request.get("SSECustomerKey"), request.get("SSECustomerKeyMD5"))
         _, sse = crypto.new_object_key(ctx, bucket.account, bucket.region, mode, kms_key, sse_c)

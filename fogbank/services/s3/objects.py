@@ -123,6 +123,7 @@ class ObjectOperations:
         key = request["Key"]
         records.check_key(key)
         check_write_conditions(ctx, bucket, key, request)
+        records.check_metadata(request.get("Metadata"))
         storage = request.get("StorageClass")
         if storage is not None and storage not in STORAGE_CLASSES:
             raise records.bad_argument("The storage class you specified is not valid", "x-amz-storage-class", storage)
@@ -315,6 +316,7 @@ class ObjectOperations:
         body = payload.read(ctx, source["segs"], 0, size - 1, src_key) if size else b""
         written = payload.write(ctx, body, algorithms=algos, data_key=data_key)
         if directive == "REPLACE":
+            records.check_metadata(request.get("Metadata"))
             content_type, headers = records.content_fields(request)
             meta = request.get("Metadata") or {}
         else:

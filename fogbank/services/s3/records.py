@@ -22,6 +22,7 @@ from fogbank.services.s3.errors import (
     InvalidRequest,
     InvalidTag,
     KeyTooLongError,
+    MetadataTooLarge,
 )
 
 #: content headers kept with an object, besides Content-Type
@@ -38,12 +39,20 @@ OVERRIDES = {
 DEFAULT_TYPE = "binary/octet-stream"
 MAX_KEY_BYTES = 1024
 MAX_OBJECT_TAGS = 10
+MAX_METADATA_BYTES = 2 * 1024
 
 
 def check_key(key: str) -> None:
     """S3's key limits: at most 1024 bytes of UTF-8."""
     if len(key.encode("utf-8", "surrogatepass")) > MAX_KEY_BYTES:
         raise KeyTooLongError(Size=len(key.encode("utf-8", "surrogatepass")), MaxSizeAllowed=MAX_KEY_BYTES)
+
+
+def check_metadata(metadata: dict[str, str] | None) -> None:
+    """S3's 2 KB limit on user metadata (names and values, as UTF-8)."""
+    size = sum(len(k.encode()) + len(v.encode()) for k, v in (metadata or {}).items())
+    if size > MAX_METADATA_BYTES:
+        raise MetadataTooLarge(Size=size, MaxSizeAllowed=MAX_METADATA_BYTES)
 
 
 def strip_chunked(encoding: str | None) -> tuple[str | None, bool]:

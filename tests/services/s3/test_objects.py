@@ -41,6 +41,13 @@ def test_put_get_head_with_metadata(s3: Any, bucket: str) -> None:
     assert head["LastModified"] == got["LastModified"]
 
 
+def test_metadata_limit(s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="ok", Body=b"x", Metadata={"m": "v" * 2000})
+    assert_error(s3.put_object, "MetadataTooLarge", 400, Bucket=bucket, Key="big", Body=b"x", Metadata={"m": "v" * 2100})
+    assert_error(s3.create_multipart_upload, "MetadataTooLarge", 400, Bucket=bucket, Key="big", Metadata={"m": "v" * 2100})
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["ok"]
+
+
 def test_default_content_type_and_empty_object(s3: Any, bucket: str) -> None:
     s3.put_object(Bucket=bucket, Key="empty", Body=b"")
     got = s3.get_object(Bucket=bucket, Key="empty")

@@ -187,26 +187,58 @@ def list_urls(ctx: Ctx, request: dict[str, Any]) -> list[dict[str, Any]]:
     return [c for _q2, c in sorted((record.get("urls") or {}).items())]
 
 
-# --- provisioned concurrency (stored) --------------------------------------------------------
+# --- provisioned concurrency -----------------------------------------------------------------
 
 
-def put_provisioned(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
-    """PutProvisionedConcurrencyConfig: stored and reported as ready."""
+def provisioned_total(record: dict[str, Any], skip: str | None = None) -> int:
+    """The provisioned concurrency requested for a function's qualifiers (but ``skip``)."""
+    return sum(int(c["RequestedProvisionedConcurrentExecutions"]) for q, c in (record.get("provisioned") or {}).items() if q != skip)
+
+
+def put_provisioned(ctx: Ctx, request: dict[str, Any], limit: int, claimed_elsewhere: int) -> tuple[str, str, dict[str, Any]]:
+    """PutProvisionedConcurrencyConfig: checks the amount against the function's reservation (or
+    the account's unreserved pool, ``limit`` minus what other functions claim) and stores the
+    config as IN_PROGRESS. Returns (name, qualifier, the config as answered)."""
     with ctx.store.transaction():
         name, qualifier, record = _target(ctx, request)
         if qualifier == functions.LATEST:
             raise InvalidParameterValueException("Provisioned Concurrency Configs cannot be applied to unpublished function versions.")
         amount = int(request["ProvisionedConcurrentExecutions"])
+        wanted = provisioned_total(record, skip=qualifier) + amount
+        reserved = record.get("concurrency")
+        if reserved is not None and wanted > int(reserved):
+            raise InvalidParameterValueException(
+                "Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function")
+        if reserved is None and limit - claimed_elsewhere - wanted < 100:
+            raise InvalidParameterValueException(
+                f"Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [{max(0, limit - claimed_elsewhere - 100)}].")
         config = {
             "RequestedProvisionedConcurrentExecutions": amount,
-            "AvailableProvisionedConcurrentExecutions": amount,
-            "AllocatedProvisionedConcurrentExecutions": amount,
-            "Status": "READY",
+            "AvailableProvisionedConcurrentExecutions": 0,
+            "AllocatedProvisionedConcurrentExecutions": 0,
+            "Status": "IN_PROGRESS",
             "LastModified": functions.timestamp(ctx.clock.now()),
         }
         record.setdefault("provisioned", {})[qualifier] = config
         store.put(ctx, record, "function", name)
-    return {**config, "Status": "IN_PROGRESS", "AvailableProvisionedConcurrentExecutions": 0, "AllocatedProvisionedConcurrentExecutions": 0}
+    return name, qualifier, dict(config)
+
+
+def provisioned_done(ctx: Ctx, name: str, qualifier: str, requested: int, allocated: int, failure: str | None) -> None:
+    """Record that provisioning finished: READY with ``allocated`` environments, or FAILED."""
+    with ctx.store.transaction():
+        record = store.get(ctx, "function", name)
+        config = ((record or {}).get("provisioned") or {}).get(qualifier)
+        if record is None or config is None or config["RequestedProvisionedConcurrentExecutions"] != requested:
+            return  # deleted or replaced meanwhile: the newer request reports for itself
+        config.update(AllocatedProvisionedConcurrentExecutions=allocated, AvailableProvisionedConcurrentExecutions=allocated)
+        if failure is None and allocated >= requested:
+            config["Status"] = "READY"
+            config.pop("StatusReason", None)
+        else:
+            config["Status"] = "FAILED"
+            config["StatusReason"] = failure or "Provisioned environments could not be started."
+        store.put(ctx, record, "function", name)
 
 
 def get_provisioned(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
@@ -218,12 +250,14 @@ def get_provisioned(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
     return config
 
 
-def delete_provisioned(ctx: Ctx, request: dict[str, Any]) -> None:
-    """DeleteProvisionedConcurrencyConfig."""
+def delete_provisioned(ctx: Ctx, request: dict[str, Any]) -> tuple[str, str]:
+    """DeleteProvisionedConcurrencyConfig (the record; the caller retires the environments)."""
     with ctx.store.transaction():
         name, qualifier, record = _target(ctx, request)
-        (record.get("provisioned") or {}).pop(qualifier, None)
+        if (record.get("provisioned") or {}).pop(qualifier, None) is None:
+            raise ProvisionedConcurrencyConfigNotFoundException("No Provisioned Concurrency Config found for this function")
         store.put(ctx, record, "function", name)
+    return name, qualifier
 
 
 def list_provisioned(ctx: Ctx, request: dict[str, Any]) -> list[dict[str, Any]]:

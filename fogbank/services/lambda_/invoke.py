@@ -4,6 +4,11 @@
 is not durable state). The account's limit is 1,000 concurrent executions per region unless the
 config says otherwise; a function with reserved concurrency runs only within its reservation,
 the others share what is left unreserved.
+
+Provisioned concurrency, as AWS counts it: an invocation of a version or alias with a
+provisioned config runs on one of its pre-initialised environments while one is free, and only
+then on demand. Those executions count against the function's reservation when it has one;
+otherwise the provisioned amount is taken out of the account's unreserved pool up front.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import os
 import secrets
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +28,7 @@ from fogbank.errors import ServiceError
 from fogbank.runtimes import code, launch
 from fogbank.runtimes.environment import Invocation, Outcome, Spec, error_body
 from fogbank.runtimes.manager import DEFAULT_IDLE_SECONDS, Manager
-from fogbank.services.lambda_ import logs, metrics, store
+from fogbank.services.lambda_ import configs, logs, metrics, store
 from fogbank.services.lambda_.errors import TooManyRequestsException
 from fogbank.services.lambda_.resolve import Target
 
@@ -47,9 +52,28 @@ def account_limit(ctx: Ctx) -> int:
     return int(getattr(ctx.config, "lambda_concurrent_executions", DEFAULT_ACCOUNT_CONCURRENCY))
 
 
+def claimed(record: dict[str, Any]) -> int:
+    """The concurrency a function takes out of the unreserved pool: its reservation, or else
+    the provisioned concurrency of its versions and aliases."""
+    if record.get("concurrency") is not None:
+        return int(record["concurrency"])
+    return configs.provisioned_total(record)
+
+
 def reserved_total(ctx: Ctx) -> int:
-    """The concurrency reserved by all functions of this account and region."""
-    return sum(int(rec.get("concurrency") or 0) for _k, rec in store.scan(ctx, "function"))
+    """The concurrency reserved (or provisioned) by all functions of this account and region."""
+    return sum(claimed(rec) for _k, rec in store.scan(ctx, "function"))
+
+
+def pool_key(ctx: Ctx, name: str, version: str, revision: str, qualifier: str) -> tuple:
+    """The provisioned pool of a function version provisioned under ``qualifier``."""
+    return (ctx.account, ctx.region, name, version, revision, qualifier)
+
+
+def provisioned_spec(spec: Spec) -> Spec:
+    """The spec of a provisioned environment (the function can tell how it was initialised)."""
+    env = tuple((k, "provisioned-concurrency" if k == "AWS_LAMBDA_INITIALIZATION_TYPE" else v) for k, v in spec.env)
+    return replace(spec, env=env)
 
 
 def trace_header() -> str:
@@ -69,6 +93,7 @@ class Invoker:
         self.reserved: dict[tuple, int] = {}
         # executions running now per function and per account and region (ConcurrentExecutions)
         self.by_function: dict[tuple, int] = {}
+        self.tasks: set[asyncio.Task] = set()
 
     def manager_for(self, ctx: Ctx) -> Manager:
         """The process manager (created on first use, under the blob store's directory)."""
@@ -101,9 +126,15 @@ class Invoker:
                   request_id: str | None = None) -> Result:
         """Run one invocation of ``target`` (raises TooManyRequestsException when throttled)."""
         reserved = target.record.get("concurrency")
+        provisioned = self._take_provisioned(ctx, target)
         try:
-            keys = self._admit(ctx, target.name, None if reserved is None else int(reserved))
+            if provisioned is not None and reserved is None:
+                keys: tuple = ((ctx.account, ctx.region, target.name, "provisioned"),)
+            else:
+                keys = self._admit(ctx, target.name, None if reserved is None else int(reserved))
         except TooManyRequestsException:
+            if provisioned is not None:
+                self.manager_for(ctx).give_back(*provisioned)
             metrics.throttled(ctx, target.name, target.invoked_arn)
             raise
         for k in keys:
@@ -116,10 +147,12 @@ class Invoker:
             spec = await self._spec(ctx, target)
             if isinstance(spec, Outcome):
                 outcome, cold = spec, True
+                if provisioned is not None:
+                    self.manager_for(ctx).give_back(*provisioned)
             else:
                 inv = Invocation(request_id, payload, float(target.config["Timeout"]), target.invoked_arn,
                                  trace_header(), client_context)
-                outcome, cold = await self.manager_for(ctx).run(spec, inv)
+                outcome, cold = await self.manager_for(ctx).run(spec, inv, provisioned)
         finally:
             for k in keys:
                 self.running[k] -= 1
@@ -133,6 +166,43 @@ class Invoker:
         stream = f"{time.strftime('%Y/%m/%d', time.gmtime(ctx.clock.now()))}/[{target.version}]{request_id.replace('-', '')[:32]}"
         logs.ship(ctx, group, stream, text, self.flags)
         return Result(outcome.ok, outcome.body, outcome.error_type, target.version, text, request_id)
+
+    def _take_provisioned(self, ctx: Ctx, target: Target) -> tuple[tuple, Any] | None:
+        if self.manager is None or not target.record.get("provisioned"):
+            return None
+        parts = target.invoked_arn.split(":")
+        qualifier = parts[7] if len(parts) > 7 else None
+        if qualifier is None or qualifier not in target.record["provisioned"]:
+            return None
+        pool = pool_key(ctx, target.name, target.version, target.config["RevisionId"], qualifier)
+        env = self.manager.take_provisioned(pool)
+        return (pool, env) if env is not None else None
+
+    def provision(self, ctx: Ctx, target: Target, qualifier: str, count: int) -> None:
+        """Start bringing ``qualifier``'s provisioned environments to ``count`` in the background;
+        the config's Status turns READY (or FAILED) when they are up."""
+        task = asyncio.get_running_loop().create_task(self._provision(ctx, target, qualifier, count))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    async def _provision(self, ctx: Ctx, target: Target, qualifier: str, count: int) -> None:
+        spec = await self._spec(ctx, target)
+        if isinstance(spec, Outcome):
+            configs.provisioned_done(ctx, target.name, qualifier, count, 0, spec.log.strip())
+            return
+        pool = pool_key(ctx, target.name, target.version, target.config["RevisionId"], qualifier)
+        manager = self.manager_for(ctx)
+        failure = await manager.provision(pool, provisioned_spec(spec), count)
+        reason = None
+        if failure is not None:
+            reason = "FUNCTION_ERROR_INIT_FAILURE: " + failure.body.decode("utf-8", "replace")
+        configs.provisioned_done(ctx, target.name, qualifier, count, manager.allocated(pool), reason)
+
+    async def unprovision(self, ctx: Ctx, name: str, qualifier: str | None = None) -> None:
+        """Retire the provisioned environments of a function (of one qualifier, if given)."""
+        if self.manager is not None:
+            await self.manager.unprovision(
+                lambda p: p[:3] == (ctx.account, ctx.region, name) and (qualifier is None or p[5] == qualifier))
 
     async def _spec(self, ctx: Ctx, target: Target) -> Spec | Outcome:
         config = target.config
@@ -211,6 +281,8 @@ class Invoker:
 
     async def shutdown(self) -> None:
         """Kill every environment and forget caches."""
+        for task in list(self.tasks):
+            task.cancel()
         if self.manager is not None:
             await self.manager.shutdown()
         self.specs.clear()

@@ -12,7 +12,9 @@ service (``LogType=Tail`` works regardless); environments have a private /tmp di
 file system isolation or memory limit; Kinesis mappings are stored without polling; DynamoDB
 Streams mappings ignore ParallelizationFactor, TumblingWindowInSeconds and FilterCriteria and do
 not cap a batch at 6 MB; an SQS mapping without ScalingConfig runs at most 5 batches at once (AWS
-scales further); resource policies are stored but not enforced.
+scales further); provisioned concurrency on an alias with routing weights provisions one of its
+versions only and publishes no ProvisionedConcurrency* metrics; resource policies are stored but
+not enforced.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import asyncio
 from typing import Any
 
 from fogbank.context import Ctx
+from fogbank.errors import ServiceError
 from fogbank.services.lambda_ import configs, esm, events, functions, layers, policies, store, versions
 from fogbank.services.lambda_.errors import (
     InvalidParameterValueException,
@@ -28,7 +31,7 @@ from fogbank.services.lambda_.errors import (
     RequestTooLargeException,
     ResourceConflictException,
 )
-from fogbank.services.lambda_.invoke import Invoker, account_limit, is_json, reserved_total
+from fogbank.services.lambda_.invoke import Invoker, account_limit, claimed, is_json, reserved_total
 from fogbank.services.lambda_.mappings import Pollers
 from fogbank.services.lambda_.resolve import target
 
@@ -57,6 +60,21 @@ class Provider:
             return  # no loop (a bare import): started on first use
         self.worker.start()
         self.pollers.start_all()
+        self._reprovision(ctx)
+
+    def _reprovision(self, ctx: Ctx) -> None:
+        """Start the provisioned environments of the stored configs (after a restart)."""
+        for k, raw in ctx.store.scan(prefix=(store.SERVICE,)):
+            if len(k) != 5 or k[3] != "function" or b'"provisioned"' not in raw:
+                continue
+            scoped = ctx.derive(account=k[1], region=k[2])
+            record = store.get(scoped, "function", k[4]) or {}
+            for qualifier, config in (record.get("provisioned") or {}).items():
+                try:
+                    tgt = target(scoped, k[4], qualifier)
+                except ServiceError:
+                    continue
+                self.invoker.provision(scoped, tgt, qualifier, int(config["RequestedProvisionedConcurrentExecutions"]))
 
     def _background(self, ctx: Ctx) -> tuple[events.Worker, Pollers]:
         if self.worker is None or self.worker.task is None or self.pollers is None:
@@ -165,8 +183,12 @@ class Provider:
                 ctx.store.delete_prefix(store.key(ctx, "version", name))
                 ctx.store.delete_prefix(store.key(ctx, "alias", name))
                 store.delete(ctx, "function", name)
-            if record.get("concurrency") is not None:
+            if claimed(record):
                 self.invoker.forget_reserved(ctx)
+            await self.invoker.unprovision(ctx, name)
+        if qualifier and (record.get("provisioned") or {}).get(qualifier):
+            self.invoker.forget_reserved(ctx)
+            await self.invoker.unprovision(ctx, name, qualifier)
         await self._retire(ctx, name)
         return {}
 
@@ -405,16 +427,26 @@ class Provider:
         return versions.page(configs.list_urls(ctx, request), request, "FunctionUrlConfigs", lambda c: c["FunctionUrl"])
 
     def put_provisioned_concurrency_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
-        """PutProvisionedConcurrencyConfig (stored; environments start on demand)."""
-        return configs.put_provisioned(ctx, request)
+        """PutProvisionedConcurrencyConfig: IN_PROGRESS while the environments initialise, then
+        READY (see ``Invoker.provision``)."""
+        self._background(ctx)
+        name, _q = functions.parse_name(ctx, request["FunctionName"])
+        others = reserved_total(ctx) - claimed(functions.load(ctx, name))
+        name, qualifier, answer = configs.put_provisioned(ctx, request, account_limit(ctx), others)
+        self.invoker.forget_reserved(ctx)
+        self.invoker.provision(ctx.derive(request_id="provisioning"), target(ctx, name, qualifier), qualifier,
+                               answer["RequestedProvisionedConcurrentExecutions"])
+        return answer
 
     def get_provisioned_concurrency_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """GetProvisionedConcurrencyConfig."""
         return configs.get_provisioned(ctx, request)
 
-    def delete_provisioned_concurrency_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
-        """DeleteProvisionedConcurrencyConfig."""
-        configs.delete_provisioned(ctx, request)
+    async def delete_provisioned_concurrency_config(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """DeleteProvisionedConcurrencyConfig (its environments are retired)."""
+        name, qualifier = configs.delete_provisioned(ctx, request)
+        self.invoker.forget_reserved(ctx)
+        await self.invoker.unprovision(ctx, name, qualifier)
         return {}
 
     def list_provisioned_concurrency_configs(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
@@ -448,7 +480,10 @@ class Provider:
         wanted = int(request["ReservedConcurrentExecutions"])
         with ctx.store.transaction():
             record = functions.load(ctx, name)
-            others = reserved_total(ctx) - int(record.get("concurrency") or 0)
+            others = reserved_total(ctx) - claimed(record)
+            if wanted < configs.provisioned_total(record):
+                raise InvalidParameterValueException(
+                    f"Specified ReservedConcurrentExecutions for function is less than the function's allocated provisioned concurrency [{configs.provisioned_total(record)}].")
             if account_limit(ctx) - others - wanted < 100:
                 raise InvalidParameterValueException(
                     "Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [100]."

@@ -142,7 +142,7 @@ def test_resource_policy(lam: Any) -> None:
     assert error_of(lam.get_policy, FunctionName="p")[:2] == ("ResourceNotFoundException", 404)
 
 
-def test_function_url_and_provisioned_configs(lam: Any) -> None:
+def test_function_url_configs(lam: Any) -> None:
     create(lam, "u", {"app.py": ECHO_PY})
     url = lam.create_function_url_config(FunctionName="u", AuthType="NONE")
     assert url["FunctionUrl"].startswith("http://") and ".lambda-url.us-east-1.localhost:" in url["FunctionUrl"]
@@ -151,6 +151,3 @@ def test_function_url_and_provisioned_configs(lam: Any) -> None:
     assert lam.get_function_url_config(FunctionName="u")["AuthType"] == "AWS_IAM"
     lam.delete_function_url_config(FunctionName="u")
     assert error_of(lam.get_function_url_config, FunctionName="u")[:2] == ("ResourceNotFoundException", 404)
-    lam.publish_version(FunctionName="u")
-    lam.put_provisioned_concurrency_config(FunctionName="u", Qualifier="1", ProvisionedConcurrentExecutions=2)
-    assert lam.get_provisioned_concurrency_config(FunctionName="u", Qualifier="1")["Status"] == "READY"

@@ -193,13 +193,12 @@ def run(
     transactional: bool = False,
 ) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """Execute a plan in ``txn``: (old item, new item). A failed condition still costs its write."""
-    old = writes.load(ctx, txn, plan.table, plan.key)
+    old, old_size = writes.load_sized(ctx, txn, plan.table, plan.key)
     try:
         check_condition(plan, old)
     except ConditionalCheckFailedException:
         if consumed is not None:
-            size = item_size(old) if old else 0
-            consumed.units += write_units(size, transactional)
+            consumed.units += write_units(old_size, transactional)
         raise
     if plan.make is None:
         return old, old
@@ -208,7 +207,7 @@ def run(
         if consumed is not None:
             consumed.units += write_units(0, transactional)
         return None, None
-    writes.apply(ctx, txn, feed, plan.table, plan.key, old, new, consumed, transactional)
+    writes.apply(ctx, txn, feed, plan.table, plan.key, old, new, consumed, transactional, old_size=old_size)
     return old, new
 
 

@@ -47,8 +47,12 @@ def apply(
     consumed: Consumed | None = None,
     transactional: bool = False,
     service: bool = False,
+    old_size: int | None = None,
 ) -> None:
-    """Write ``new`` (or delete, when None) over ``old`` at ``key``, keeping everything in step."""
+    """Write ``new`` (or delete, when None) over ``old`` at ``key``, keeping everything in step.
+
+    ``old_size`` is ``old``'s size when the caller has it from the stored document.
+    """
     a, r, name = ctx.account, ctx.region, table.name
     item_key = keys.items_prefix(a, r, name) + key
     new_size = item_size(new) if new is not None else 0
@@ -57,7 +61,9 @@ def apply(
     else:
         txn.put(item_key, keys.dump_item(new, new_size))
     if consumed is not None:
-        consumed.units += write_units(max(item_size(old) if old else 0, new_size), transactional)
+        if old_size is None:
+            old_size = item_size(old) if old else 0
+        consumed.units += write_units(max(old_size, new_size), transactional)
     for index in table.indexes.values():
         had, has = index.holds(old), index.holds(new)
         if not had and not has:
@@ -95,6 +101,12 @@ def load(ctx: Ctx, reader: Any, table: Table, key: tuple) -> dict[str, Any] | No
     """The item stored at ``key`` (through ``reader``: the store or a transaction), or None."""
     raw = reader.get(keys.items_prefix(ctx.account, ctx.region, table.name) + key)
     return keys.load_item(raw) if raw is not None else None
+
+
+def load_sized(ctx: Ctx, reader: Any, table: Table, key: tuple) -> tuple[dict[str, Any] | None, int]:
+    """The item stored at ``key`` and its size (None and 0 when there is none)."""
+    raw = reader.get(keys.items_prefix(ctx.account, ctx.region, table.name) + key)
+    return keys.load_sized(raw) if raw is not None else (None, 0)
 
 
 def backfill(ctx: Ctx, table: Table, index_name: str) -> None:

@@ -9,6 +9,7 @@ through ``decimal.Decimal`` at DynamoDB's precision (38 significant digits, magn
 from __future__ import annotations
 
 import decimal
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,8 @@ NUMBER_CONTEXT = decimal.Context(
     Emin=-130,
     traps=[decimal.Overflow, decimal.Underflow, decimal.Inexact, decimal.Rounded, decimal.InvalidOperation],
 )
+#: A number already in DynamoDB's canonical text: no sign on zero, exponent, leading or trailing zeros.
+_CANONICAL = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]*[1-9])?")
 _MAX_MAGNITUDE = Decimal("9.9999999999999999999999999999999999999E+125")
 _MIN_MAGNITUDE = Decimal("1E-130")
 
@@ -82,6 +85,10 @@ def canonical_number(number: Decimal) -> str:
 
 def canonical_number_text(text: str) -> str:
     """Validate a wire number string and return its canonical text (``"1.50"`` -> ``"1.5"``)."""
+    # most numbers arrive canonical already ("42", "-0.5"): recognise them without Decimal
+    if isinstance(text, str) and len(text) <= 40 and text != "-0" and _CANONICAL.fullmatch(text):
+        if len(text) - text.startswith("-") - ("." in text) <= 38:
+            return text
     return canonical_number(parse_number(text))
 
 
@@ -176,8 +183,14 @@ def set_contains(value: dict[str, Any], element: dict[str, Any]) -> bool:
 
 def number_size(text: str) -> int:
     """Bytes DynamoDB counts for a number: one per two significant digits, plus one."""
-    digits = Decimal(text).as_tuple().digits
-    significant = "".join(map(str, digits)).strip("0") or "0"
+    plain = text[1:] if text.startswith("-") else text
+    plain = plain.replace(".", "", 1)
+    if plain.isascii() and plain.isdigit():
+        # no exponent: the significant digits are the text's digits without outer zeros
+        significant = plain.strip("0") or "0"
+    else:
+        digits = Decimal(text).as_tuple().digits
+        significant = "".join(map(str, digits)).strip("0") or "0"
     size = (len(significant) + 1) // 2 + 1
     if text.lstrip().startswith("-"):
         size += 1
@@ -211,7 +224,17 @@ def value_size(value: dict[str, Any]) -> int:
 
 def item_size(item: dict[str, dict[str, Any]]) -> int:
     """An item's size in bytes as DynamoDB documents it: names plus values, for the 400 KB limit."""
-    return sum(len(name.encode("utf-8")) + value_size(value) for name, value in item.items())
+    # every write sizes its item more than once: strings and numbers (most attributes) inline
+    total = 0
+    for name, value in item.items():
+        total += len(name) if name.isascii() else len(name.encode("utf-8"))
+        text = value.get("S")
+        if text is not None:
+            total += len(text) if text.isascii() else len(text.encode("utf-8"))
+            continue
+        number = value.get("N")
+        total += number_size(number) if number is not None else value_size(value)
+    return total
 
 
 def clone(value: dict[str, Any]) -> dict[str, Any]:

@@ -110,7 +110,3 @@ def test_batch_get_on_throttled_table(ddb: Any, fogbank: Any) -> None:
     fogbank.advance(100)
     assert len(ddb.batch_get_item(RequestItems={"slow": {"Keys": [key(1)]}})["Responses"]["slow"]) == 1
 
-
-def test_partiql_is_honestly_not_implemented(ddb: Any, table: str) -> None:
-    code, status, message = error_of(ddb.execute_statement, Statement='SELECT * FROM "t"')
-    assert (code, status) == ("NotImplemented", 501) and "ExecuteStatement" in message

@@ -6,6 +6,7 @@ memory, written through, because every message operation starts by finding its q
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -243,3 +244,20 @@ class Registry:
 def touch(queue: Queue, now: float) -> None:
     """Record a change of the queue's attributes."""
     queue.modified = int(now)
+
+
+@functools.lru_cache(maxsize=256)
+def _access_facts(raw: bytes) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    record = store.load(raw)
+    return record["attributes"].get("Policy") or None, tuple(sorted((record.get("tags") or {}).items()))
+
+
+def access_facts(reader: Any, account: str, region: str, name: str) -> tuple[str | None, dict[str, str]] | None:
+    """A queue's Policy attribute and tags, straight from the store (what IAM enforcement asks
+    for on every request, so it costs one read and no decoding while the record is unchanged);
+    None when there is no such queue."""
+    raw = reader.get(store.queue_key(account, region, name))
+    if raw is None:
+        return None
+    policy, tags = _access_facts(bytes(raw))
+    return policy, dict(tags)

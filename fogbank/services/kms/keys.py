@@ -9,6 +9,7 @@ key becomes PendingImport.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from datetime import UTC, datetime
@@ -387,3 +388,24 @@ def ensure_managed(ctx: Ctx, alias_name: str) -> dict[str, Any]:
     if record is None:
         raise key_not_found(key_arn(ctx.region, ctx.account, target))
     return record
+
+
+@functools.lru_cache(maxsize=256)
+def _access_facts(raw: bytes) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    record = kstore.load(raw) or {}
+    return record.get("policy"), tuple((t["TagKey"], t["TagValue"]) for t in record.get("tags") or [])
+
+
+def access_facts(reader: Any, account: str, region: str, key_id: str) -> tuple[str | None, dict[str, str]] | None:
+    """A key's policy and tags, straight from the store (IAM enforcement reads them on every
+    request to the key: one read, no decoding while the record is unchanged); None when no key."""
+    raw = reader.get(kstore.key_key(account, region, key_id))
+    if raw is None:
+        return None
+    policy_text, tags = _access_facts(bytes(raw))
+    return policy_text, dict(tags)
+
+
+def grants_of(reader: Any, account: str, region: str, key_id: str) -> list[dict[str, Any]]:
+    """Every grant on a key, as stored (GranteePrincipal, Operations, Constraints ...)."""
+    return [kstore.load(raw) for _, raw in reader.scan(prefix=kstore.grants_prefix(account, region, key_id))]

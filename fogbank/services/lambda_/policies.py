@@ -6,6 +6,7 @@ in the form GetPolicy shows them, with the source ARN / account conditions AWS w
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -104,3 +105,23 @@ def get(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         raise ResourceNotFoundException("The resource you requested does not exist.")
     doc = {"Version": "2012-10-17", "Id": "default", "Statement": statements}
     return {"Policy": json.dumps(doc), "RevisionId": _revision(statements)}
+
+
+@functools.lru_cache(maxsize=256)
+def _access_facts(raw: bytes, qualifier: str) -> tuple[str | None, tuple[tuple[str, str], ...]]:
+    record = json.loads(raw)
+    statements = (record.get("policy") or {}).get(qualifier, [])
+    doc = json.dumps({"Version": "2012-10-17", "Id": "default", "Statement": statements}) if statements else None
+    return doc, tuple(sorted((record.get("tags") or {}).items()))
+
+
+def access_facts(reader: Any, account: str, region: str, name: str,
+                 qualifier: str | None = None) -> tuple[str | None, dict[str, str]] | None:
+    """The function policy (of ``qualifier``, or the unqualified one) and the function's tags,
+    straight from the store for IAM enforcement (one read, no decoding while the record is
+    unchanged); None when there is no such function."""
+    raw = reader.get((store.SERVICE, account, region, "function", name))
+    if raw is None:
+        return None
+    policy, tags = _access_facts(bytes(raw), qualifier or "")
+    return policy, dict(tags)

@@ -4,7 +4,9 @@
 202. The worker runs due events (several at once), retries a failed one after 1 and then 2
 minutes of fogbank's clock (``MaximumRetryAttempts``, default 2), gives up on events older than
 ``MaximumEventAgeInSeconds`` (default 6 hours), retries throttled events later, and sends the
-outcome to the configured destination or dead-letter queue. Queued events survive a restart.
+outcome to the configured destination or dead-letter queue. Queued events survive a restart; an
+event whose attempt was cut short by a crash runs again once its lease (16 minutes) ends, so
+delivery is at least once, as on AWS.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from fogbank.services.lambda_.resolve import target
 
 RETRY_DELAYS = (60.0, 120.0)
 THROTTLE_DELAY = 10.0
+# an event being run is kept this long (the longest timeout and a margin) in case fogbank dies
+LEASE_SECONDS = 960.0
 DEFAULT_RETRIES = 2
 DEFAULT_MAX_AGE = 21600
 
@@ -106,15 +110,26 @@ class Worker:
                 sleeper.cancel()
                 continue
             _due, key, scoped = nxt
-            raw = scoped.store.get(key)
-            scoped.store.delete(key)
-            if raw is None:
-                continue
-            task = asyncio.get_running_loop().create_task(self._process(scoped.derive(request_id=str(uuid.uuid4())), json.loads(raw)))
+            with scoped.store.transaction():
+                raw = scoped.store.get(key)
+                scoped.store.delete(key)
+                if raw is None:
+                    continue
+                event = json.loads(raw)
+                # leased, not deleted: if fogbank dies mid-attempt the event runs again later
+                lease = store.key(scoped, "event", _ms(clock.now() + LEASE_SECONDS), event["request_id"])
+                scoped.store.put(lease, raw)
+            task = asyncio.get_running_loop().create_task(self._attempt(scoped.derive(request_id=str(uuid.uuid4())), event, lease))
             self.inflight.add(task)
             task.add_done_callback(self.inflight.discard)
 
-    async def _process(self, ctx: Ctx, event: dict[str, Any]) -> None:
+    async def _attempt(self, ctx: Ctx, event: dict[str, Any], lease: tuple) -> None:
+        try:
+            await self._process(ctx, event, lease)
+        finally:
+            ctx.store.delete(lease)
+
+    async def _process(self, ctx: Ctx, event: dict[str, Any], lease: tuple) -> None:
         payload = base64.b64decode(event["payload"])
         try:
             tgt = target(ctx, event["function"], event.get("qualifier"))
@@ -130,7 +145,9 @@ class Worker:
         try:
             result = await self.run(ctx, tgt, payload, event["request_id"])
         except TooManyRequestsException:
-            store.put(ctx, event, "event", _ms(now + THROTTLE_DELAY), event["request_id"])
+            with ctx.store.transaction():
+                ctx.store.delete(lease)
+                store.put(ctx, event, "event", _ms(now + THROTTLE_DELAY), event["request_id"])
             self.notify(ctx)
             return
         event["attempt"] += 1
@@ -142,7 +159,9 @@ class Worker:
             return
         if event["attempt"] <= retries:
             delay = RETRY_DELAYS[min(event["attempt"] - 1, len(RETRY_DELAYS) - 1)]
-            store.put(ctx, event, "event", _ms(now + delay), event["request_id"])
+            with ctx.store.transaction():
+                ctx.store.delete(lease)
+                store.put(ctx, event, "event", _ms(now + delay), event["request_id"])
             self.notify(ctx)
             return
         await self._fail(ctx, tgt, settings, event, payload, "RetriesExhausted", result.payload, result.version)

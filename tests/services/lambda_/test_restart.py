@@ -66,15 +66,23 @@ def test_queued_events_survive_sigkill_and_no_environment_is_orphaned(tmp_path: 
     try:
         sqs, lam = _client(second, "sqs"), _client(second, "lambda")
         assert lam.get_function(FunctionName="flaky")["Configuration"]["State"] == "Active"
-        second.advance(61)
-        [retry] = drain(sqs, sqs.get_queue_url(QueueName="seen")["QueueUrl"], 1)
-        body = json.loads(retry["Body"])
-        assert body["event"] == {"order": 7} and body["pid"] != pid
-        [record] = drain(sqs, sqs.get_queue_url(QueueName="failed")["QueueUrl"], 1)
+        seen, failed = (sqs.get_queue_url(QueueName=q)["QueueUrl"] for q in ("seen", "failed"))
+        retries: list[dict[str, Any]] = []
+
+        def delivered() -> Any:
+            # the retry is due a minute on, or (killed mid-attempt) when the attempt's lease ends
+            second.advance(60)
+            got = sqs.receive_message(QueueUrl=seen, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
+            retries.extend(json.loads(m["Body"]) for m in got)
+            return sqs.receive_message(QueueUrl=failed, WaitTimeSeconds=0).get("Messages")
+
+        [record] = wait_for(delivered, seconds=30)
+        assert retries and all(r["event"] == {"order": 7} and r["pid"] != pid for r in retries)
         doc = json.loads(record["Body"])
         assert doc["requestContext"]["condition"] == "RetriesExhausted"
         assert doc["requestContext"]["approximateInvokeCount"] == 2
         assert doc["requestPayload"] == {"order": 7}
+        body = retries[-1]
         second_pid = body["pid"]
     finally:
         stop_server(second)

@@ -18,6 +18,9 @@ class Clock:
 
     def __init__(self, offset: float = 0.0) -> None:
         self._offset = float(offset)
+        # bumped by reset(): a waiter whose deadline was computed before a reset returns early,
+        # so that its caller recomputes the deadline from the clock as it is now
+        self._epoch = 0
         self._lock = threading.Condition()
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
 
@@ -45,6 +48,11 @@ class Clock:
         with self._lock:
             self._offset += seconds
             self._lock.notify_all()
+        self._wake_async()
+        return self.now()
+
+    def _wake_async(self) -> None:
+        with self._lock:
             waiters = list(self._waiters)
         for loop, event in waiters:
             if loop.is_closed():
@@ -53,12 +61,24 @@ class Clock:
                 loop.call_soon_threadsafe(event.set)
             except RuntimeError:
                 pass
-        return self.now()
+
+    def reset(self) -> None:
+        """Back to the machine's time (only a full reset of fogbank's state does this: with the
+        state gone, nothing depends on the time it had reached)."""
+        with self._lock:
+            self._offset = 0.0
+            self._epoch += 1
+            self._lock.notify_all()
+        self._wake_async()
 
     async def sleep_until(self, deadline: float) -> None:
-        """Wait until ``now() >= deadline``, waking early when the clock is advanced."""
+        """Wait until ``now() >= deadline``, waking when the clock is advanced; returns early if
+        the clock is reset meanwhile (the deadline no longer means anything)."""
         loop = asyncio.get_running_loop()
+        epoch = self._epoch
         while True:
+            if self._epoch != epoch:
+                return
             remaining = deadline - self.now()
             if remaining <= 0:
                 return
@@ -77,11 +97,15 @@ class Clock:
         await self.sleep_until(self.now() + seconds)
 
     def wait_until(self, deadline: float, stop: threading.Event | None = None) -> bool:
-        """Block a thread until ``deadline`` or until ``stop`` is set; True when the deadline came."""
+        """Block a thread until ``deadline`` or until ``stop`` is set; True when the deadline came
+        (or the clock was reset meanwhile, which makes the caller recompute its deadline)."""
         with self._lock:
+            epoch = self._epoch
             while True:
                 if stop is not None and stop.is_set():
                     return False
+                if self._epoch != epoch:
+                    return True
                 remaining = deadline - self.now()
                 if remaining <= 0:
                     return True

@@ -169,6 +169,8 @@ def _request_headers(service: ServiceModel, request_id: str) -> list[tuple[str, 
 def serialize_response(op: OperationModel, output: dict[str, Any], request_id: str) -> HttpResponse:
     """The output spread over status, headers and an XML (or raw payload) body."""
     resp = rest.serialize_response(op, output, _encoder(op.service_model))
+    if resp.status == 200 and resp.get_header("Content-Range") is not None:
+        resp.status = 206  # HTTP's status for a partial body (S3 GetObject/HeadObject with Range)
     if op.http.get("method") == "HEAD":
         resp.body = b""
     elif resp.body and resp.get_header("Content-Type") is None:

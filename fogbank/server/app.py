@@ -119,6 +119,8 @@ class App:
     def reset(self, service: str | None = None) -> list[str]:
         """Forget all state (or one service's), as the reset endpoints promise. Returns what was reset."""
         services = [service] if service else list(self.router.catalog.services)
+        if service is None:
+            self.clock.reset()  # first, so that providers' reset hooks reschedule from real time
         for name in services:
             provider = self._providers.get(name)
             hook = getattr(provider, "reset", None)
@@ -228,10 +230,15 @@ class App:
             if authn.chunk_verifier is not None:
                 ctx.extras["chunk_verifier"] = authn.chunk_verifier  # for S3's aws-chunked decoder
         # --- end auth ---
+        http_hooks = _HTTP_HOOKS.get(route.service)
+        if http_hooks is not None:
+            http_hooks().before(ctx, req)
         result = self._invoke(ctx, params)
         if inspect.isawaitable(result):
             result = await result
         response = protocol.serialize_response(op, result or {}, request_id)
+        if http_hooks is not None:
+            http_hooks().after(ctx, req, response)
         _add_request_ids(response, route.service, request_id)
         return response
 
@@ -389,6 +396,17 @@ def _gunzip(body: bytes) -> bytes:
     return data
 
 
+def _s3_http() -> Any:
+    from fogbank.services.s3 import http
+
+    return http
+
+
+# Services with behaviour at the HTTP level around their operations (``before(ctx, req)``
+# raising a ServiceError, ``after(ctx, req, response)``), loaded on first use.
+_HTTP_HOOKS = {"s3": _s3_http}
+
+
 def _data_plane_of(req: HttpRequest) -> tuple[Any, str] | None:
     """The data-plane handler a request is for (a function URL, a deployed API stage), if any."""
     if ".lambda-url." in req.host or req.path.startswith(lambda_urls.PATH_PREFIX):
@@ -397,6 +415,10 @@ def _data_plane_of(req: HttpRequest) -> tuple[Any, str] | None:
         from fogbank.services.apigateway import dataplane
 
         return dataplane.handle, "apigateway.Invoke"
+    if req.method == "OPTIONS" and "x-amz-target" not in req.headers:
+        from fogbank.services.s3 import http as s3_http
+
+        return s3_http.preflight, "s3.Preflight"
     return None
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from fogbank.errors import ServiceError, UnknownOperation
 from fogbank.protocol.base import HttpRequest
@@ -196,3 +197,13 @@ class Router:
             if protocol in self.catalog.services[s].protocols:
                 return s
         return None
+
+
+def s3_bucket(req: HttpRequest) -> str | None:
+    """The bucket an S3 request addresses (virtual-host or path style), or None."""
+    host = req.host.split(":", 1)[0]
+    vhost = _S3_VHOST.match(host) or _BARE_VHOST.match(host)
+    if vhost:
+        return vhost.group("bucket")
+    first = req.path.lstrip("/").split("/", 1)[0]
+    return unquote(first) or None

@@ -67,3 +67,26 @@ def test_thread_waiter_stops_when_asked() -> None:
     stop = threading.Event()
     stop.set()
     assert clock.wait_until(clock.now() + 10_000, stop) is False
+
+
+def test_reset_returns_to_real_time_and_releases_waiters() -> None:
+    async def scenario() -> None:
+        clock = Clock()
+        clock.advance(10_000)
+        waiter = asyncio.create_task(clock.sleep_until(clock.now() + 50_000))
+        await asyncio.sleep(0.01)
+        clock.reset()
+        await asyncio.wait_for(waiter, timeout=2)  # its deadline meant the old time: recompute
+        assert clock.offset == 0
+        assert abs(clock.now() - time.time()) < 1
+
+    asyncio.run(scenario())
+    clock = Clock()
+    clock.advance(10_000)
+    released = threading.Event()
+    t = threading.Thread(target=lambda: clock.wait_until(clock.now() + 50_000) and released.set())
+    t.start()
+    assert not released.wait(0.05)
+    clock.reset()
+    assert released.wait(2)
+    t.join(2)

@@ -44,9 +44,10 @@ class Scheduler:
                 self._places.add((account, region))
 
     def clear(self) -> None:
-        """Forget every place (after a reset)."""
+        """Forget every place and when data was last rolled up (after a reset)."""
         with self._lock:
             self._places.clear()
+            self._last_rollup = 0.0
 
     def places(self) -> list[tuple[str, str]]:
         """The accounts and regions watched."""

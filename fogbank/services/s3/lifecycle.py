@@ -197,6 +197,11 @@ class Sweeper:
             self._thread.join(timeout=5)
             self._thread = None
 
+    def reschedule(self, ctx: Ctx) -> None:
+        """Make the next sweep the first midnight after the clock's current time."""
+        with self._lock:
+            self._next = midnight_after(ctx.clock.now())
+
     def pump(self, ctx: Ctx) -> None:
         """Sweep now if a midnight has passed since the last sweep."""
         if ctx.clock.now() >= self._next:

@@ -49,5 +49,7 @@ class Provider(BucketOperations, ObjectOperations, ListOperations, MultipartOper
         self._hooks.stop()
 
     def reset(self, ctx: Ctx) -> None:
-        """Forget cached replication state (the store is being cleared)."""
+        """Forget cached replication state (the store is being cleared) and reschedule the
+        lifecycle sweep from the clock as it is now (a full reset sets it back to real time)."""
         self._hooks.replicator.reset()
+        self._hooks.sweeper.reschedule(ctx)

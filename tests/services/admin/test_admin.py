@@ -65,3 +65,13 @@ def test_coverage_endpoint(fogbank) -> None:
 def test_unknown_admin_path_is_404(fogbank) -> None:
     status, _ = call(fogbank.endpoint, "GET", "/_fogbank/nothing")
     assert status == 404
+
+
+def test_full_reset_returns_the_clock_to_real_time(fogbank) -> None:
+    call(fogbank.endpoint, "POST", "/_fogbank/clock", b'{"advance": 3600}')
+    call(fogbank.endpoint, "POST", "/_fogbank/reset?service=sqs", b"")
+    _, mid = call(fogbank.endpoint, "GET", "/_fogbank/clock")
+    assert mid["offset_seconds"] >= 3600, "resetting one service leaves the clock alone"
+    call(fogbank.endpoint, "POST", "/_fogbank/reset", b"")
+    _, after = call(fogbank.endpoint, "GET", "/_fogbank/clock")
+    assert after["offset_seconds"] == 0

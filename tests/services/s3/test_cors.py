@@ -6,8 +6,6 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-import pytest
-
 from tests.services.s3.helpers import assert_error
 
 RULES = [{"AllowedOrigins": ["https://*.example.com"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["*"],
@@ -29,9 +27,9 @@ def _options(endpoint: str, path: str, headers: dict[str, str]) -> tuple[int, di
     req = urllib.request.Request(endpoint + path, method="OPTIONS", headers=headers)
     try:
         with urllib.request.urlopen(req) as resp:
-            return resp.status, dict(resp.headers)
+            return resp.status, {k.lower(): v for k, v in resp.headers.items()}
     except urllib.error.HTTPError as err:
-        return err.code, dict(err.headers)
+        return err.code, {k.lower(): v for k, v in err.headers.items()}
 
 
 def test_preflight_over_http(s3: Any, bucket: str, fogbank: Any) -> None:
@@ -39,10 +37,8 @@ def test_preflight_over_http(s3: Any, bucket: str, fogbank: Any) -> None:
     status, headers = _options(fogbank.endpoint, f"/{bucket}/file.txt", {
         "Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT",
         "Access-Control-Request-Headers": "content-type"})
-    if status in (404, 405, 501) and "Access-Control-Allow-Origin" not in headers and status != 403:
-        pytest.skip("the server does not route OPTIONS to S3's CORS preflight yet")
     assert status == 200
-    assert headers["Access-Control-Allow-Origin"] == "https://app.example.com"
+    assert headers["access-control-allow-origin"] == "https://app.example.com"
     status, _ = _options(fogbank.endpoint, f"/{bucket}/file.txt", {
         "Origin": "https://evil.org", "Access-Control-Request-Method": "PUT"})
     assert status == 403

@@ -87,18 +87,20 @@ def root_principal(access_key_id: str, account: str) -> Principal:
 
 
 def resolve(access_key_id: str, config: Config, store: Store, clock: Any = None,
-            protocol: str | None = None, service: str | None = None, region: str | None = None) -> Principal:
+            protocol: str | None = None, service: str | None = None, region: str | None = None,
+            record: dict[str, Any] | None = None) -> Principal:
     """The principal behind ``access_key_id`` (anonymous callers get the default account's root).
 
     ``clock`` (fogbank's Clock) decides whether a session has expired; without it the machine's
     time is used. ``protocol`` picks the error codes of the caller's protocol family. With
     ``clock`` and ``service`` an IAM user's key also records its last use (IAM's
-    GetAccessKeyLastUsed), at most once a minute per service and region.
+    GetAccessKeyLastUsed), at most once a minute per service and region. ``record``: the key's
+    record when the caller has read it already.
     """
     if len(access_key_id) == 12 and access_key_id.isdigit():
         return root_principal(access_key_id, access_key_id)
     if access_key_id:
-        data = lookup(store, access_key_id)
+        data = record if record is not None else lookup(store, access_key_id)
         if data is not None:
             if data.get("status", "Active") != "Active":
                 raise invalid_token(protocol)

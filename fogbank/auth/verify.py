@@ -256,8 +256,9 @@ def authenticate(req: HttpRequest, service: str, protocol: str, config: Config, 
         key = access_key_of(req)
         if not key and s3:
             return Authenticated(anonymous_principal(config.default_account))
-        principal = principals.resolve(key, config, store, clock, protocol, service)
-        return Authenticated(principal, principals.lookup(store, key) if key else None)
+        record = principals.lookup(store, key) if key and not (len(key) == 12 and key.isdigit()) else None
+        principal = principals.resolve(key, config, store, clock, protocol, service, record=record)
+        return Authenticated(principal, record)
     signed = _signed_of(req, s3, protocol)
     if signed is None:
         if s3:

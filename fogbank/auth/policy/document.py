@@ -7,6 +7,7 @@ principal; role trust policies need a principal and allow no resource.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -60,6 +61,12 @@ class Policy:
     version: str
     statements: tuple[Statement, ...]
     id: str | None = None
+
+    @functools.cached_property
+    def condition_keys(self) -> frozenset[str]:
+        """Every condition key the statements test, lowercased (computed once per document)."""
+        return frozenset(key.lower() for statement in self.statements
+                         for block in statement.conditions.values() for key in block)
 
     @property
     def substitutes_variables(self) -> bool:

@@ -2,9 +2,16 @@
 
 Within one account a request is allowed when an identity policy or a resource policy allows it,
 and every permissions boundary and session policy in force allows it too (a resource policy that
-names the calling user or session directly is not limited by them). Across accounts both the
-caller's identity policies and the resource's policy must allow. Nothing that allows is an
-implicit deny.
+names the calling user or session directly is not limited by them). A resource statement that
+names only the account (``arn:aws:iam::ACCOUNT:root`` or the bare account id) delegates to the
+account: it allows its root user itself, but any other caller of that account also needs an
+identity policy that allows. Across accounts both the caller's identity policies and the
+resource's policy must allow. A KMS key policy (``PolicySet.key_policy``) must allow even within
+the account, directly or by delegating to the account. Nothing that allows is an implicit deny.
+
+When ``PolicySet.identity`` is None the caller's identity policies are not part of the
+evaluation (a role trust check made by STS, whose caller IAM enforcement authorises on its own):
+a statement naming the caller's account then allows as it would once the account's policies did.
 """
 
 from __future__ import annotations
@@ -30,7 +37,8 @@ class Caller:
     """Who makes a request, as resource and trust policies' ``Principal`` elements see it.
 
     ``arns`` are the ARNs the caller is known by (an assumed-role session: its session ARN and
-    its role's ARN); ``direct`` are those a resource policy may name to bypass boundaries.
+    its role's ARN; an account's root user: ``arn:aws:iam::ACCOUNT:root``); ``direct`` are those a
+    resource policy may name to bypass boundaries.
     """
 
     account: str = ""
@@ -55,13 +63,16 @@ class Request:
 class PolicySet:
     """Everything in force for a request: each entry is (policy id, policy).
 
-    ``boundaries`` and ``sessions`` are None when none is in force (an empty list would deny all).
+    ``boundaries`` and ``sessions`` are None when none is in force (an empty list would deny all);
+    ``identity`` is None when identity policies are not evaluated here (see the module docstring).
+    ``key_policy``: the resource policy is a KMS key policy, without whose allow nothing is allowed.
     """
 
-    identity: Sequence[tuple[str, Policy]] = ()
+    identity: Sequence[tuple[str, Policy]] | None = None
     resource: Sequence[tuple[str, Policy]] = ()
     boundaries: Sequence[tuple[str, Policy]] | None = None
     sessions: Sequence[tuple[str, Policy]] | None = None
+    key_policy: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +91,8 @@ class Decision:
     decision: str
     matched: list[Match] = field(default_factory=list)
     allowed_by_boundary: bool | None = None
+    # what an implicit deny lacked: "identity", "boundary", "session" or "resource"
+    missing: str | None = None
 
     @property
     def allowed(self) -> bool:
@@ -92,24 +105,33 @@ def _lookup(context: Mapping[str, ContextValue]):
     return lambda key: lowered.get(key.lower())
 
 
-def principal_matches(element: Mapping[str, Sequence[str]], caller: Caller) -> bool:
-    """Whether a ``Principal`` element names ``caller``."""
+def principal_match(element: Mapping[str, Sequence[str]], caller: Caller) -> str | None:
+    """How a ``Principal`` element names ``caller``: ``"direct"`` (its ARN, ``*``, its service or
+    identity provider), ``"account"`` (only through its account: delegation) or None."""
+    found = None
     for kind, names in element.items():
         for name in names:
             if kind == "*" or (kind == "AWS" and name == "*"):
-                return True
+                return "direct"
             if kind == "AWS":
-                if name.isdigit() and name == caller.account:
-                    return True
-                if name.endswith(":root") and name.split(":")[4] == caller.account and caller.account:
-                    return True
                 if any(arn_matches(name, arn) for arn in caller.arns):
-                    return True
+                    return "direct"
+                if caller.account and (name == caller.account or (
+                        name.endswith(":root") and name.count(":") == 5 and name.split(":")[4] == caller.account)):
+                    root = f"arn:aws:iam::{caller.account}:root"
+                    if root in caller.arns:
+                        return "direct"
+                    found = "account"
             elif kind == "Service" and caller.service and glob_match(name, caller.service, ignore_case=True):
-                return True
+                return "direct"
             elif kind == "Federated" and caller.federated and name == caller.federated:
-                return True
-    return False
+                return "direct"
+    return found
+
+
+def principal_matches(element: Mapping[str, Sequence[str]], caller: Caller) -> bool:
+    """Whether a ``Principal`` element names ``caller`` (directly or through its account)."""
+    return principal_match(element, caller) is not None
 
 
 def _names_directly(element: Mapping[str, Sequence[str]], caller: Caller) -> bool:
@@ -164,9 +186,14 @@ def _scan(policies: Sequence[tuple[str, Policy]], kind: str, request: Request, w
     return out
 
 
+def _delegated(match: Match, caller: Caller) -> bool:
+    principals = match.statement.principals
+    return principals is not None and principal_match(principals, caller) == "account"
+
+
 def evaluate(policies: PolicySet, request: Request) -> Decision:
     """Decide ``request`` against ``policies`` by AWS's evaluation logic."""
-    identity = _scan(policies.identity, "IAM Policy", request, False)
+    identity = _scan(policies.identity or (), "IAM Policy", request, False)
     resource = _scan(policies.resource, "Resource Policy", request, True)
     boundary = _scan(policies.boundaries, "Permissions Boundary Policy", request, False) \
         if policies.boundaries is not None else None
@@ -175,18 +202,38 @@ def evaluate(policies: PolicySet, request: Request) -> Decision:
     boundary_ok = None if boundary is None else bool(boundary.allow) and not boundary.deny
     if denies:
         return Decision(EXPLICIT_DENY, denies, boundary_ok)
-    limits_ok = (boundary is None or bool(boundary.allow)) and (session is None or bool(session.allow))
-    cross_account = request.resource_account is not None and request.resource_account != request.caller.account
-    direct = [m for m in resource.allow if m.statement.principals and _names_directly(m.statement.principals, request.caller)]
-    if cross_account:
-        allowed = bool(identity.allow) and limits_ok and bool(resource.allow)
-        matched = identity.allow + resource.allow
+    caller = request.caller
+    limits_missing = "boundary" if boundary is not None and not boundary.allow else \
+        "session" if session is not None and not session.allow else None
+    cross_account = request.resource_account is not None and request.resource_account != caller.account
+    lenient = policies.identity is None
+    delegated = [m for m in resource.allow if _delegated(m, caller)]
+    named = [m for m in resource.allow if m not in delegated]
+    direct = [m for m in named if m.statement.principals and _names_directly(m.statement.principals, caller)]
+    identity_ok = bool(identity.allow) and limits_missing is None
+    missing: str | None = None
+    if cross_account or policies.key_policy:
+        # the resource's policy must allow, by naming the caller or delegating to its account;
+        # a delegation counts once the account's own policies allow too
+        if direct and not cross_account:
+            allowed, matched = True, direct
+        elif named and not cross_account:
+            allowed, matched = limits_missing is None, named
+            missing = limits_missing
+        else:
+            has_identity = lenient or identity_ok
+            allowed = bool(resource.allow) and has_identity
+            matched = identity.allow + resource.allow
+            missing = ("identity" if not identity.allow else limits_missing) if not has_identity else \
+                None if resource.allow else "resource"
     elif direct:
         allowed, matched = True, direct
     else:
-        allowed = bool(identity.allow or resource.allow) and limits_ok
-        matched = identity.allow + resource.allow
+        resource_ok = bool(named) or (lenient and bool(delegated))
+        allowed = (identity_ok or resource_ok) and limits_missing is None
+        matched = identity.allow + (resource.allow if allowed and identity.allow else named if resource_ok else [])
+        missing = limits_missing if (identity.allow or resource_ok) else "identity"
     if allowed:
         extra = (boundary.allow if boundary else []) + (session.allow if session else [])
         return Decision(ALLOWED, matched + extra, boundary_ok)
-    return Decision(IMPLICIT_DENY, [], boundary_ok)
+    return Decision(IMPLICIT_DENY, [], boundary_ok, missing or "identity")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fogbank.auth.policy import PolicySet, parse
+from fogbank.auth.policy import PolicySet
+from fogbank.auth.policy.cache import parsed
 from fogbank.context import Ctx
 from fogbank.services.iam import store
 from fogbank.services.iam.mfa import STEP, WINDOW, totp
@@ -87,10 +88,10 @@ def _document(reader: Any, account: str, arn: str) -> tuple[str, str] | None:
     return policy["PolicyName"], policy["_versions"][policy["DefaultVersionId"]]["Document"]
 
 
-def _entity_documents(ctx: Ctx, account: str, kind: str, record: dict[str, Any]) -> list[tuple[str, str]]:
+def _entity_documents(reader: Any, account: str, kind: str, record: dict[str, Any]) -> list[tuple[str, str]]:
     docs = list(record["_inline"].items())
     for arn in record["_attached"]:
-        found = _document(ctx.store, account, arn)
+        found = _document(reader, account, arn)
         if found is not None:
             docs.append(found)
     return docs
@@ -100,6 +101,19 @@ def policies_for(ctx: Ctx, caller: dict[str, Any]) -> PolicySet | None:
     """Every policy in force for a caller (an issued-key record as ``principals`` keeps it):
     identity policies, permissions boundary and session policies. None for an account's root,
     whom no identity policy limits. What IAM enforcement evaluates each request against."""
+    return policies_of(ctx.store, caller)
+
+
+def principal_tags_of(reader: Any, caller: dict[str, Any]) -> dict[str, str]:
+    """A caller's principal tags: an IAM user's tags, or a session's tags over its role's."""
+    if caller.get("kind") == "user" and caller.get("user_name"):
+        record = store.load(reader, caller["account"], "user", caller["user_name"])
+        return {t["Key"]: t["Value"] for t in (record or {}).get("Tags") or []}
+    return {**(caller.get("role_tags") or {}), **(caller.get("tags") or {})}
+
+
+def policies_of(reader: Any, caller: dict[str, Any]) -> PolicySet | None:
+    """``policies_for`` on a store or transaction (``reader``)."""
     kind, account = caller.get("kind"), caller["account"]
     if kind == "root" or kind is None:
         return None
@@ -108,32 +122,32 @@ def policies_for(ctx: Ctx, caller: dict[str, Any]) -> PolicySet | None:
     sessions: list[tuple[str, str]] | None = None
     if kind in ("user", "federated-user"):
         user_arn = caller.get("caller_arn") or caller["arn"]
-        user = store.load(ctx.store, account, "user", caller.get("user_name") or user_arn.rsplit("/", 1)[-1]) \
+        user = store.load(reader, account, "user", caller.get("user_name") or user_arn.rsplit("/", 1)[-1]) \
             if ":user/" in user_arn else None
         if user is not None:
-            identity.extend(_entity_documents(ctx, account, "user", user))
+            identity.extend(_entity_documents(reader, account, "user", user))
             for group_name in user["_groups"]:
-                group = store.load(ctx.store, account, "group", group_name)
+                group = store.load(reader, account, "group", group_name)
                 if group is not None:
-                    identity.extend(_entity_documents(ctx, account, "group", group))
+                    identity.extend(_entity_documents(reader, account, "group", group))
             boundary_arn = (user.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
         elif kind == "federated-user":
             identity.append(("root", '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*",'
                                      '"Resource":"*"}}'))
     elif kind == "assumed-role":
-        role = store.load(ctx.store, account, "role", caller["role_name"])
+        role = store.load(reader, account, "role", caller["role_name"])
         if role is not None:
-            identity.extend(_entity_documents(ctx, account, "role", role))
+            identity.extend(_entity_documents(reader, account, "role", role))
             boundary_arn = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
     if kind in ("assumed-role", "federated-user"):
         given = [(f"session-{i}", doc) for i, doc in enumerate(caller.get("session_policies") or [])]
         given += [found for arn in caller.get("policy_arns") or []
-                  for found in [_document(ctx.store, account, arn)] if found is not None]
+                  for found in [_document(reader, account, arn)] if found is not None]
         if given or kind == "federated-user":
             sessions = given
     boundaries = None
     if boundary_arn:
-        found = _document(ctx.store, account, boundary_arn)
-        boundaries = [(found[0], parse(found[1]))] if found else []
-    return PolicySet(identity=[(name, parse(doc)) for name, doc in identity], boundaries=boundaries,
-                     sessions=None if sessions is None else [(name, parse(doc)) for name, doc in sessions])
+        found = _document(reader, account, boundary_arn)
+        boundaries = [(found[0], parsed(found[1]))] if found else []
+    return PolicySet(identity=[(name, parsed(doc)) for name, doc in identity], boundaries=boundaries,
+                     sessions=None if sessions is None else [(name, parsed(doc)) for name, doc in sessions])

@@ -12,6 +12,10 @@
   (..., "cert", lower(name))       -> server certificate
   (..., "oidc", arn) / ("saml", arn) -> identity providers
   (..., "account", "alias")        -> the account alias; (..., "account", "password-policy")
+  (..., "generation")              -> a fresh random token written with every change of the
+                                      account's IAM records: IAM enforcement caches each caller's
+                                      parsed policies under it, so a change applies to the very
+                                      next request
 
 Names are case-insensitive in IAM, so keys use the lowercased name and records keep the name
 as it was given. Access keys and sessions that callers use are also written under
@@ -22,6 +26,7 @@ Values are JSON; timestamps are epoch seconds.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -58,14 +63,31 @@ def load(reader: Any, account: str, kind: str, name: str) -> dict[str, Any] | No
     return None if raw is None else decode(raw)
 
 
+def generation_key(account: str) -> tuple[str, str, str]:
+    """Where the account's IAM generation token lives."""
+    return (SERVICE, account, "generation")
+
+
+def generation(reader: Any, account: str) -> bytes | None:
+    """The account's current IAM generation token (None before its first IAM change)."""
+    return reader.get(generation_key(account))
+
+
+def _bump(writer: Any, account: str) -> None:
+    # random rather than counted, so that a value never comes back after a reset
+    writer.put(generation_key(account), os.urandom(12).hex().encode())
+
+
 def save(writer: Any, account: str, kind: str, name: str, record: dict[str, Any]) -> None:
-    """Write a record."""
+    """Write a record (and move the account's IAM generation on)."""
     writer.put(key(account, kind, name), encode(record))
+    _bump(writer, account)
 
 
 def remove(writer: Any, account: str, kind: str, name: str) -> None:
-    """Delete a record."""
+    """Delete a record (and move the account's IAM generation on)."""
     writer.delete(key(account, kind, name))
+    _bump(writer, account)
 
 
 def records(reader: Any, account: str, kind: str) -> Iterator[dict[str, Any]]:

@@ -148,3 +148,53 @@ def test_matched_statements_are_reported() -> None:
     policies = PolicySet(identity=[("read", policy(allow())), ("other", policy(allow("sqs:*")))])
     decision = evaluate(policies, Request("s3:GetObject", OBJECT))
     assert decision.allowed and [m.policy_id for m in decision.matched] == ["read"]
+
+
+ROOT = f"arn:aws:iam::{ACCOUNT}:root"
+ROOT_CALLER = Caller(ACCOUNT, (ROOT,), (ROOT,))
+
+
+def test_a_resource_policy_naming_the_account_delegates_to_its_identity_policies() -> None:
+    # AWS: a resource policy whose principal is the account (its root ARN or its id) grants the
+    # account; a user of that account still needs an identity policy that allows
+    for name in (ROOT, ACCOUNT):
+        to_account = policy(allow(Principal={"AWS": name}), kind="resource")
+        assert decide(resource=[to_account]) == "implicitDeny"
+        assert decide([policy(allow())], resource=[to_account]) == "allowed"
+        assert decide([policy(allow("s3:PutObject"))], resource=[to_account]) == "implicitDeny"
+        # the account's root user is the account: the statement names it directly
+        assert decide(resource=[to_account], caller=ROOT_CALLER) == "allowed"
+
+
+def test_a_deny_naming_the_account_applies_to_its_users() -> None:
+    denied = policy(deny(Principal={"AWS": ROOT}), kind="resource")
+    assert decide([policy(allow())], resource=[denied]) == "explicitDeny"
+
+
+def test_without_identity_policies_in_the_evaluation_a_delegation_is_taken_as_granted() -> None:
+    # a role trust check made on its own (identity None): the account is trusted
+    trust = policy({"Effect": "Allow", "Principal": {"AWS": ROOT}, "Action": "sts:AssumeRole"}, kind="trust")
+    request = Request("sts:AssumeRole", ROLE, {}, ALICE)
+    assert evaluate(PolicySet(resource=[("trust", trust)]), request).allowed
+    assert not evaluate(PolicySet(identity=[], resource=[("trust", trust)]), request).allowed
+
+
+def test_a_key_policy_must_allow_even_within_the_account() -> None:
+    key = "arn:aws:kms:us-east-1:111122223333:key/k"
+
+    def kms(identity=(), key_policy=(), caller=ALICE):
+        policies = PolicySet(identity=[(f"i{n}", p) for n, p in enumerate(identity)],
+                             resource=[(f"k{n}", p) for n, p in enumerate(key_policy)], key_policy=True)
+        return evaluate(policies, Request("kms:Encrypt", key, {}, caller))
+
+    everything = policy(allow("kms:*"))
+    to_account = policy(allow("kms:*", Principal={"AWS": ROOT}), kind="resource")
+    to_alice = policy(allow("kms:Encrypt", Principal={"AWS": USER}), kind="resource")
+    to_bob = policy(allow("kms:*", Principal={"AWS": f"arn:aws:iam::{ACCOUNT}:user/bob"}), kind="resource")
+    assert kms([everything], [to_account]).allowed
+    assert kms([], [to_account]).missing == "identity"
+    assert kms([], [to_alice]).allowed
+    denied = kms([everything], [to_bob])
+    assert (denied.decision, denied.missing) == ("implicitDeny", "resource")
+    assert kms([], [to_account], ROOT_CALLER).allowed
+    assert not kms([everything], [to_bob], ROOT_CALLER).allowed

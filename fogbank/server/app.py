@@ -7,6 +7,7 @@ serialize_error) -> request ids -> access log line -> send.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import inspect
 import logging
@@ -108,6 +109,18 @@ class App:
         if ctx.service == "cloudwatch":
             self.metric_buffer.flush(ctx)  # CloudWatch reads see every metric published so far
         return method(ctx, params)
+
+    def resume_background_work(self) -> None:
+        """After a restart, start the providers that have state, so their background work
+        (queued Lambda events, event source pollers, alarm evaluation, replication) goes on
+        without waiting for a request to reach them. Runs just after start-up, off its path."""
+        for name in self.router.catalog.services:
+            if name in self._providers or next(self.store.scan(prefix=(name,), limit=1), None) is None:
+                continue
+            try:
+                self.provider(name)
+            except Exception:
+                log.error("could not resume %s:\n%s", name, traceback.format_exc())
 
     def validate(self, op: Any, params: dict[str, Any], family: str) -> None:
         """Check ``params`` against the operation's model (the validator loads on first use, so
@@ -351,6 +364,8 @@ class App:
             message = await receive()
             if message["type"] == "lifespan.startup":
                 await send({"type": "lifespan.startup.complete"})
+                if not self.config.in_memory:
+                    asyncio.get_running_loop().call_soon(self.resume_background_work)
             elif message["type"] == "lifespan.shutdown":
                 await self.shutdown()
                 await send({"type": "lifespan.shutdown.complete"})

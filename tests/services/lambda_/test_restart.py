@@ -64,8 +64,8 @@ def test_queued_events_survive_sigkill_and_no_environment_is_orphaned(tmp_path: 
 
     second = start_server("--data-dir", data)
     try:
-        sqs, lam = _client(second, "sqs"), _client(second, "lambda")
-        assert lam.get_function(FunctionName="flaky")["Configuration"]["State"] == "Active"
+        # nothing calls Lambda after the restart: its queued work resumes by itself
+        sqs = _client(second, "sqs")
         seen, failed = (sqs.get_queue_url(QueueName=q)["QueueUrl"] for q in ("seen", "failed"))
         retries: list[dict[str, Any]] = []
 

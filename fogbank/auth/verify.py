@@ -9,7 +9,9 @@ S3's canonical request and string to sign, ``InvalidSignatureException`` for JSO
 ``IncompleteSignature``, S3's ``RequestTimeTooSkewed`` and ``AccessDenied`` "Request has expired").
 
 With verification off (IAM enforcement alone) the access key is trusted as given and only
-resolved to its principal. Anonymous requests reach S3 only, as the anonymous principal.
+resolved to its principal. Anonymous requests reach S3 only, as the anonymous principal; other
+services refuse them with ``MissingAuthenticationToken`` as AWS does, except the few operations
+a caller makes before it has credentials (STS AssumeRoleWithWebIdentity/SAML).
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from fogbank.context import Principal
 from fogbank.errors import ServiceError
 from fogbank.protocol.base import HttpRequest
 
+# operations AWS answers without a signature (the caller has no credentials yet)
+UNSIGNED_OPERATIONS = {"sts": frozenset({"AssumeRoleWithWebIdentity", "AssumeRoleWithSAML"}),
+                       "cognito-identity": frozenset({"GetId", "GetOpenIdToken", "GetCredentialsForIdentity"})}
 MAX_SKEW = 15 * 60
 MAX_PRESIGN_EXPIRES = 7 * 24 * 3600
 ANONYMOUS_ARN = "*"
@@ -205,6 +210,29 @@ def _signed_of(req: HttpRequest, s3: bool, protocol: str) -> sigv4.Signed | None
     return None
 
 
+def _unsigned_allowed(req: HttpRequest, service: str) -> bool:
+    """Whether ``req`` is one of the few non-S3 operations AWS takes unsigned."""
+    allowed = UNSIGNED_OPERATIONS.get(service)
+    if not allowed:
+        return False
+    target = req.headers.get("x-amz-target", "")
+    if target:
+        return target.rsplit(".", 1)[-1] in allowed
+    action = (req.query.get("Action") or [""])[0]
+    if not action and req.content_type == "application/x-www-form-urlencoded" and req.body:
+        from urllib.parse import parse_qs
+
+        action = (parse_qs(req.body.decode("utf-8", "replace")).get("Action") or [""])[0]
+    return action in allowed
+
+
+def missing_token(protocol: str) -> ServiceError:
+    """AWS's answer to an unsigned request to a service other than S3."""
+    code, status = _MISSING.get(protocol, _MISSING["query"])
+    message = "Request is missing Authentication Token" if protocol in ("query", "ec2") else "Missing Authentication Token"
+    return ServiceError(message, code=code, status=status)
+
+
 def _sigv2(req: HttpRequest, path: str, config: Config, store: Any, now: float) -> Authenticated:
     """Check an S3 SigV2 signature (header or presigned query)."""
     auth = req.headers.get("authorization", "")
@@ -256,6 +284,8 @@ def authenticate(req: HttpRequest, service: str, protocol: str, config: Config, 
         key = access_key_of(req)
         if not key and s3:
             return Authenticated(anonymous_principal(config.default_account))
+        if not key and config.enforce_iam and not _unsigned_allowed(req, service):
+            raise missing_token(protocol)
         record = principals.lookup(store, key) if key and not (len(key) == 12 and key.isdigit()) else None
         principal = principals.resolve(key, config, store, clock, protocol, service, record=record)
         return Authenticated(principal, record)
@@ -265,9 +295,9 @@ def authenticate(req: HttpRequest, service: str, protocol: str, config: Config, 
             if not config.enforce_iam:
                 return Authenticated(principals.root_principal("anonymous", config.default_account))
             return Authenticated(anonymous_principal(config.default_account))
-        code, status = _MISSING.get(protocol, _MISSING["query"])
-        message = "Request is missing Authentication Token" if protocol in ("query", "ec2") else "Missing Authentication Token"
-        raise ServiceError(message, code=code, status=status)
+        if _unsigned_allowed(req, service):
+            return Authenticated(principals.root_principal("anonymous", config.default_account))
+        raise missing_token(protocol)
     token = signed.token or req.headers.get("x-amz-security-token")
     secret, principal, record = _secret_of(signed.access_key, token, config, store, now, protocol)
     if record is not None and record.get("kind") == "user":

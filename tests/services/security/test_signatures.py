@@ -115,3 +115,33 @@ def test_report_mode_allows_and_logs() -> None:
         assert "IAM would deny: principal=arn:aws:iam::000000000000:user/watch action=sqs:CreateQueue" in srv.log()
     finally:
         stop_server(srv)
+
+
+def test_unsigned_requests_under_enforcement_alone() -> None:
+    # with --enforce-iam (no signature checks) AWS still refuses unsigned requests outside S3
+    from botocore import UNSIGNED
+
+    srv = start_server("--enforce-iam")
+    try:
+        ddb = client(srv, "dynamodb", signature_version=UNSIGNED)
+        with pytest.raises(ClientError) as info:
+            ddb.list_tables()
+        err = info.value.response
+        assert (err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"]) == \
+            ("MissingAuthenticationTokenException", 400)
+        assert err["Error"]["Message"] == "Missing Authentication Token"
+        sts = client(srv, "sts", signature_version=UNSIGNED)
+        with pytest.raises(ClientError) as info:
+            sts.get_caller_identity()
+        err = info.value.response
+        assert (err["Error"]["Code"], err["ResponseMetadata"]["HTTPStatusCode"]) == ("MissingAuthenticationToken", 403)
+        assert err["Error"]["Message"] == "Request is missing Authentication Token"
+        # AssumeRoleWithWebIdentity is made without credentials: it reaches STS, which judges the token
+        with pytest.raises(ClientError) as info:
+            sts.assume_role_with_web_identity(RoleArn="arn:aws:iam::000000000000:role/none",
+                                              RoleSessionName="web", WebIdentityToken="not-a-token")
+        assert info.value.response["Error"]["Code"] != "MissingAuthenticationToken"
+        # signed requests go on as before
+        assert client(srv, "dynamodb").list_tables()["TableNames"] == []
+    finally:
+        stop_server(srv)

@@ -20,6 +20,7 @@ from typing import Any
 
 from fogbank import __version__
 from fogbank.auth import enforce as auth_enforce
+from fogbank.auth import internal as auth_internal
 from fogbank.auth import principals
 from fogbank.auth import verify as auth_verify
 from fogbank.clock import Clock
@@ -99,7 +100,10 @@ class App:
         """Call ``service.operation`` in-process, validated like an HTTP request (``ctx.call``)."""
         op = service_model(service).operation_model(operation)
         self.validate(op, params, "internal")
-        return self._invoke(ctx.derive(service=service, operation=operation, request_id=str(uuid.uuid4())), params)
+        inner = ctx.derive(service=service, operation=operation, request_id=str(uuid.uuid4()))
+        if self.config.enforce_iam:
+            inner = auth_internal.admit(ctx, inner, params)  # as the caller, or as a service principal
+        return self._invoke(inner, params)
 
     def _invoke(self, ctx: Ctx, params: dict[str, Any]) -> Any:
         provider = self.provider(ctx.service)

@@ -80,6 +80,7 @@ class Bindings:
     payload_shape: Any
     payload_kind: str | None
     body_members: frozenset[str]
+    response_body_members: frozenset[str]
 
 
 def _binding(name: str, shape: Any, location: str) -> Binding:
@@ -156,6 +157,9 @@ def bindings(shape: Any) -> Bindings:
         payload_shape=payload_shape,
         payload_kind=payload_kind,
         body_members=frozenset(body),
+        # a response has no URI or query string: members bound there travel in its body
+        response_body_members=frozenset(body) if payload is not None
+        else frozenset(body | {b.member for b in uri} | {b.member for b in query}),
     )
 
 
@@ -422,8 +426,8 @@ def serialize_shape(
                 resp.stream = _file_chunks(value) if hasattr(value, "read") else value
             else:
                 resp.body = _raw_body(value)
-    elif b.body_members:
-        members = b.body_members
+    elif b.response_body_members:
+        members = b.response_body_members
         resp.body = encode_body(shape, {k: v for k, v in output.items() if k in members and v is not None})
     return resp
 

@@ -34,7 +34,9 @@ _NUMBER_RE = re.compile(r"[+-]?[0-9]+(\.[0-9]*)?([eE][+-]?[0-9]+)?")
 _STRING, _SCALAR, _STRUCT, _LIST, _MAP = range(5)
 # (member name, "<tag>", "</tag>", kind, member shape, tag) of one structure member.
 _Element = tuple[str, str, str, int, Shape, str]
-_NON_BODY_LOCATIONS = frozenset({"header", "headers", "uri", "querystring", "statusCode"})
+# members bound to these never travel in an XML body (a response has no URI or query string,
+# so members bound there do; a request body never carries them, and rest.py filters them out)
+_NON_BODY_LOCATIONS = frozenset({"header", "headers", "statusCode"})
 _ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#xD;",
                                "\n": "&#xA;", "\t": "&#x9;"})
 
@@ -469,7 +471,11 @@ def _read_struct(shape: Shape, node: Node, path: str) -> dict[str, Any]:
     for name, _open, _close, _k, mshape, tag in elements:
         found = by_tag.get(tag)
         if not found:
-            continue
+            # a client writes a flattened list's items under the structure member's own name,
+            # not the list member's locationName that responses use (botocore's serialisers)
+            found = by_tag.get(mshape.serialization.get("name", name)) if mshape.type_name == "list" else None
+            if not found:
+                continue
         mpath = f"{path}.{name}" if path else name
         ser = mshape.serialization
         if mshape.type_name == "list" and ser.get("flattened"):

@@ -163,6 +163,12 @@ class Router:
         host = req.host.split(":", 1)[0]
         vhost = _S3_VHOST.match(host) or (_BARE_VHOST.match(host) if scope.service in ("", "s3") else None)
         if vhost:
+            # an operation with a host prefix (S3's WriteGetObjectResponse, `{RequestRoute}.`)
+            # owns the first host label: that label is then no bucket
+            model = service_model("s3")
+            found = matcher_for(model).match(req.method, path, req.query, req.headers)
+            if found and model.operation_model(found[0]).endpoint:
+                return Route("s3", "rest-xml", model.operation_model(found[0]), found[1], scope, path)
             path = "/" + vhost.group("bucket") + (path if path != "/" else "")
             services = ["s3"]
         elif scope.service:

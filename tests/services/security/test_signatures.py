@@ -145,3 +145,56 @@ def test_unsigned_requests_under_enforcement_alone() -> None:
         assert client(srv, "dynamodb").list_tables()["TableNames"] == []
     finally:
         stop_server(srv)
+
+
+def _chunked_put(secure, key: str, chunks: list[bytes], tamper: int | None = None) -> tuple[int, bytes]:
+    """PUT ``chunks`` as a STREAMING-AWS4-HMAC-SHA256-PAYLOAD body, each chunk signed by the
+    chain AWS documents (seed = the request's signature); chunk ``tamper`` gets a wrong one."""
+    import hashlib
+    import hmac
+
+    now = dt.datetime.now(dt.UTC)
+    stamp, day = now.strftime("%Y%m%dT%H%M%SZ"), now.strftime("%Y%m%d")
+    scope = f"{day}/us-east-1/s3/aws4_request"
+    decoded = sum(len(c) for c in chunks)
+    url = f"{secure.endpoint}/chunk-bucket/{key}"
+    request = AWSRequest("PUT", url, headers={
+        "X-Amz-Content-SHA256": "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "Content-Encoding": "aws-chunked",
+        "X-Amz-Decoded-Content-Length": str(decoded), "X-Amz-Date": stamp})
+    SigV4Auth(Credentials("test", "test"), "s3", "us-east-1").add_auth(request)
+    seed = request.headers["Authorization"].rsplit("Signature=", 1)[1]
+
+    def hm(k: bytes, text: str) -> bytes:
+        return hmac.new(k, text.encode(), hashlib.sha256).digest()
+
+    signing = hm(hm(hm(hm(b"AWS4test", day), "us-east-1"), "s3"), "aws4_request")
+    body, previous = b"", seed
+    empty = hashlib.sha256(b"").hexdigest()
+    for i, chunk in enumerate([*chunks, b""]):
+        text = "\n".join(["AWS4-HMAC-SHA256-PAYLOAD", stamp, scope, previous, empty,
+                          hashlib.sha256(chunk).hexdigest()])
+        signature = hmac.new(signing, text.encode(), hashlib.sha256).hexdigest()
+        previous = signature
+        if i == tamper:
+            signature = "0" * 64
+        body += f"{len(chunk):x};chunk-signature={signature}\r\n".encode() + chunk + b"\r\n"
+    headers = {k: v for k, v in request.headers.items()}
+    headers["Content-Length"] = str(len(body))
+    req = urllib.request.Request(url, data=body, method="PUT", headers=headers)
+    try:
+        with urllib.request.urlopen(req) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.read()
+
+
+def test_chunk_signatures_are_checked(secure, root) -> None:
+    s3 = root("s3")
+    s3.create_bucket(Bucket="chunk-bucket")
+    status, _ = _chunked_put(secure, "good", [b"a" * 8192, b"b" * 100])
+    assert status == 200
+    assert s3.get_object(Bucket="chunk-bucket", Key="good")["Body"].read() == b"a" * 8192 + b"b" * 100
+    for tamper in (0, 1, 2):
+        status, body = _chunked_put(secure, f"bad{tamper}", [b"a" * 8192, b"b" * 100], tamper=tamper)
+        assert status == 403 and b"<Code>SignatureDoesNotMatch</Code>" in body
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket="chunk-bucket")["Contents"]] == ["good"]

@@ -14,7 +14,8 @@ and grants, Lambda function policy, a role's trust policy) by AWS's evaluation l
 * a KMS key is usable only through its key policy: either it names the caller, or it delegates to
   the account and an identity policy allows too; a grant for the operation also allows;
 * an account's root user is allowed everything in its own account (a resource policy's explicit
-  deny still applies); anonymous callers only get what a resource policy grants to ``*``.
+  deny still applies, and a KMS key only as far as its key policy names the account or the root
+  user, as in AWS); anonymous callers only get what a resource policy grants to ``*``.
 
 The request context carries the caller's global keys (``fogbank.auth.identity``, cached per IAM
 generation), ``aws:SourceIp`` (127.0.0.1: callers are local), ``aws:SecureTransport`` (false:

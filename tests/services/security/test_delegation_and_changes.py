@@ -66,3 +66,16 @@ def test_principal_tag_changes_apply_to_the_next_request(root, user) -> None:
     client("sqs").send_message(QueueUrl=url, MessageBody="2")
     root("iam").untag_user(UserName="tina", TagKeys=["team"])
     _denied(lambda: client("sqs").send_message(QueueUrl=url, MessageBody="3"))
+
+
+def test_a_key_policy_that_leaves_out_the_account_binds_its_root_user_too(root, user) -> None:
+    # AWS KMS: without the statement that names the account, not even the root user may use the key
+    user("ivan")
+    kms = root("kms")
+    only_ivan = kms.create_key(BypassPolicyLockoutSafetyCheck=True, Policy=policy(
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::000000000000:user/ivan"}, "Action": "kms:*",
+         "Resource": "*"}))["KeyMetadata"]["KeyId"]
+    err = _denied(lambda: kms.encrypt(KeyId=only_ivan, Plaintext=b"p"))
+    assert err["Code"] == "AccessDeniedException"
+    default = kms.create_key()["KeyMetadata"]["KeyId"]
+    assert kms.encrypt(KeyId=default, Plaintext=b"p")["KeyId"].endswith(default)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -268,8 +269,15 @@ def test_actions_are_recorded_and_can_be_disabled(cw: Any, minute: Any) -> None:
     alarm(cw, "act", EvaluationPeriods=1, AlarmActions=[target, "arn:aws:automate:us-east-1:ec2:stop"])
     put(cw, now, 10.0)
     minute()
-    actions = cw.describe_alarm_history(AlarmName="act", HistoryItemType="Action")["AlarmHistoryItems"]
-    summaries = sorted(a["HistorySummary"] for a in actions)
+    # the Lambda action is an asynchronous invocation: its outcome lands in the history when it
+    # completes, a moment after the evaluation (real time, bounded)
+    deadline = time.monotonic() + 10
+    while True:
+        actions = cw.describe_alarm_history(AlarmName="act", HistoryItemType="Action")["AlarmHistoryItems"]
+        summaries = sorted(a["HistorySummary"] for a in actions)
+        if len(summaries) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert len(summaries) == 2
     assert summaries[0].startswith("Failed to execute action arn:aws:automate:us-east-1:ec2:stop")
     assert summaries[1].startswith(f"Failed to execute action {target}")

@@ -8,6 +8,10 @@ Lambda assuming a function's execution role, S3 delivering event notifications, 
 CloudWatch Logs invoking their targets, API Gateway invoking a function. Those are not
 authorised as the caller; Lambda's role assumption is made as ``lambda.amazonaws.com``, so the
 role's trust policy decides it. Background work (no caller: pollers, timers) is not authorised.
+
+A service that runs a call as a role it assumed (an API Gateway AWS integration with a
+credentials role) derives its context with that role session as ``principal`` and
+``extras[RUNS_AS_ROLE]`` set to the role's ARN: the call is then authorised as that session.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from fogbank.auth.verify import Authenticated
 from fogbank.context import Ctx
 
 SERVICE_PRINCIPAL = "service_principal"  # the ctx.extras key STS reads (fogbank.services.sts.sessions)
+RUNS_AS_ROLE = "runs_as_role"
 
 # (calling service, called service, operation or "*") -> the service principal AWS makes it as
 AS_SERVICE: dict[tuple[str, str, str], str] = {
@@ -55,7 +60,7 @@ def admit(caller: Ctx, inner: Ctx, params: dict[str, Any]) -> Ctx:
     calling = caller.service
     if not calling or calling == inner.service:
         return inner
-    service_principal = as_service(calling, inner.service, inner.operation)
+    service_principal = None if caller.extras.get(RUNS_AS_ROLE) else as_service(calling, inner.service, inner.operation)
     if service_principal is not None:
         if (calling, inner.service, inner.operation) == ("lambda", "sts", "AssumeRole"):
             return inner.derive(extras={**caller.extras, SERVICE_PRINCIPAL: service_principal})

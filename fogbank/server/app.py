@@ -37,7 +37,7 @@ from fogbank.protocol import module_for
 from fogbank.protocol.base import HttpRequest, HttpResponse
 from fogbank.server import admin
 from fogbank.server.accesslog import AccessLog
-from fogbank.server.bodies import StreamedBody, streams_payload
+from fogbank.server.bodies import StreamedBody, streams_payload, worth_spooling
 from fogbank.server.providers import load_provider, method_name
 from fogbank.server.routing import Route, Router
 from fogbank.services.lambda_ import urls as lambda_urls
@@ -292,7 +292,9 @@ class App:
         path = raw_path.decode("latin-1").split("?", 1)[0]
         req = HttpRequest(scope["method"], path, scope.get("query_string", b"").decode("latin-1"), headers)
         route = self._rest_route(req)
-        stream = StreamedBody(self.spool_dir()) if route is not None and streams_payload(route.operation) else None
+        stream = None
+        if route is not None and streams_payload(route.operation) and worth_spooling(headers):
+            stream = StreamedBody(self.spool_dir())
         try:
             chunks: list[bytes] = []
             size = 0

@@ -1,13 +1,13 @@
 """Request bodies of streaming operations (S3's PutObject and UploadPart), spooled to disk as they
-arrive so an object's size is bounded by the disk, not by memory.
+arrive so an object's size is bounded by the disk, not by memory. Bodies small enough to be
+cheaper in memory than as a file (``SPOOL_ABOVE``) are not spooled at all.
 
-The MD5 is computed on the way in, because S3 needs it for every such body (ETag, Content-MD5)
-and reading the file a second time only to hash it would double the cost.
+Nothing is hashed here: the provider hashes what it stores (after decoding aws-chunked framing,
+which the raw bytes still carry), and hashing twice would double the cost of large uploads.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 CHUNK = 1024 * 1024
+# a body of known length up to this many bytes is read into memory: creating, writing and
+# removing a file costs more than the copy
+SPOOL_ABOVE = 64 * 1024
 
 
 class StreamedBody:
@@ -26,13 +29,11 @@ class StreamedBody:
         self.path = Path(name)
         self._out: BinaryIO | None = os.fdopen(fd, "wb")
         self._in: BinaryIO | None = None
-        self._md5 = hashlib.md5(usedforsecurity=False)
         self.size = 0
 
     def write(self, chunk: bytes) -> None:
         """Append the next piece of the body as it arrives."""
         assert self._out is not None, "the body is complete"
-        self._md5.update(chunk)
         self._out.write(chunk)
         self.size += len(chunk)
 
@@ -41,16 +42,6 @@ class StreamedBody:
         if self._out is not None:
             self._out.close()
             self._out = None
-
-    @property
-    def md5_hex(self) -> str:
-        """The hex MD5 of the bytes as they arrived."""
-        return self._md5.hexdigest()
-
-    @property
-    def md5_digest(self) -> bytes:
-        """The raw MD5 of the bytes as they arrived."""
-        return self._md5.digest()
 
     def read(self, size: int = -1) -> bytes:
         """Read like a file (from where the last read ended)."""
@@ -79,6 +70,14 @@ class StreamedBody:
 
     def __len__(self) -> int:
         return self.size
+
+
+def worth_spooling(headers: dict[str, str]) -> bool:
+    """Whether a body should go to disk: unknown length, or more than ``SPOOL_ABOVE`` bytes."""
+    length = headers.get("content-length")
+    if length is None or not length.isdigit():
+        return True
+    return int(length) > SPOOL_ABOVE
 
 
 def streams_payload(op: object) -> bool:

@@ -254,19 +254,25 @@ class Invoker:
             "AWS_ENDPOINT_URL": endpoint(ctx),
             "FOGBANK_OPT_DIR": str(opt_dir or ""),
         }
-        env.update(self._role_credentials(ctx, config["Role"]))
+        env.update(self._role_credentials(ctx, config["Role"], target.name))
         env.update((config.get("Environment") or {}).get("Variables") or {})
         return env
 
-    def _role_credentials(self, ctx: Ctx, role: str) -> dict[str, str]:
-        """The execution role's temporary credentials (STS AssumeRole when fogbank has it)."""
-        key = (ctx.account, role)
+    def _role_credentials(self, ctx: Ctx, role: str, function: str) -> dict[str, str]:
+        """The execution role's temporary credentials, in a session named after the function.
+
+        Lambda assumes the role as itself (``lambda.amazonaws.com``), so the role's trust policy
+        decides, with or without IAM enforcement; when it refuses (or there is no such role) the
+        function gets the account's own key, which fogbank maps to the account."""
+        key = (ctx.account, role, function)
         cached = self.credentials.get(key)
         if cached is not None and float(cached.get("_expires", "0")) > ctx.clock.now() + 300:
             return {k: v for k, v in cached.items() if not k.startswith("_")}
         creds = {"AWS_ACCESS_KEY_ID": ctx.account, "AWS_SECRET_ACCESS_KEY": "fogbank", "AWS_SESSION_TOKEN": "fogbank", "_expires": str(ctx.clock.now() + 3600)}
         try:
-            answer = ctx.call("sts", "AssumeRole", {"RoleArn": role, "RoleSessionName": "fogbank-lambda", "DurationSeconds": 3600})
+            as_lambda = ctx.derive(extras={**ctx.extras, "service_principal": "lambda.amazonaws.com"})
+            answer = as_lambda.call("sts", "AssumeRole", {"RoleArn": role, "RoleSessionName": function[:64],
+                                                          "DurationSeconds": 3600})
             given = answer["Credentials"]
             creds = {
                 "AWS_ACCESS_KEY_ID": given["AccessKeyId"],
@@ -275,7 +281,7 @@ class Invoker:
                 "_expires": str(given["Expiration"].timestamp() if hasattr(given["Expiration"], "timestamp") else ctx.clock.now() + 3600),
             }
         except (ServiceError, KeyError, TypeError):
-            pass  # no STS (or no such role): the account's own key, which fogbank maps to the account
+            pass  # no such role, or its trust policy refuses Lambda
         self.credentials[key] = creds
         return {k: v for k, v in creds.items() if not k.startswith("_")}
 

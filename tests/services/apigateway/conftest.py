@@ -62,23 +62,25 @@ class Answer:
         return json.loads(self.body)
 
 
+def stage_call(endpoint: str, api_id: str, stage: str, path: str, method: str = "GET", body: Any = None,
+               headers: dict[str, str] | None = None, host_form: bool = False) -> Answer:
+    """One plain HTTP request to a stage of the server at ``endpoint``."""
+    data = json.dumps(body).encode() if isinstance(body, dict | list) else body
+    port = endpoint.rsplit(":", 1)[1]
+    if host_form:
+        url = f"http://127.0.0.1:{port}/{stage}{path}"
+        headers = {**(headers or {}), "Host": f"{api_id}.execute-api.localhost:{port}"}
+    else:
+        url = f"{endpoint}/restapis/{api_id}/{stage}/_user_request_{path}"
+    req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            return Answer(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read())
+    except urllib.error.HTTPError as err:
+        return Answer(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read())
+
+
 @pytest.fixture
 def http(gw: Server) -> Callable[..., Answer]:
     """``http(api_id, stage, path, method="GET", body=None, headers=None, host_form=False)``."""
-    def call(api_id: str, stage: str, path: str, method: str = "GET", body: Any = None,
-             headers: dict[str, str] | None = None, host_form: bool = False) -> Answer:
-        data = json.dumps(body).encode() if isinstance(body, dict | list) else body
-        port = gw.endpoint.rsplit(":", 1)[1]
-        if host_form:
-            url = f"http://127.0.0.1:{port}/{stage}{path}"
-            headers = {**(headers or {}), "Host": f"{api_id}.execute-api.localhost:{port}"}
-        else:
-            url = f"{gw.endpoint}/restapis/{api_id}/{stage}/_user_request_{path}"
-        req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
-        try:
-            with urllib.request.urlopen(req, timeout=60) as resp:
-                return Answer(resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read())
-        except urllib.error.HTTPError as err:
-            return Answer(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read())
-
-    return call
+    return lambda *args, **kwargs: stage_call(gw.endpoint, *args, **kwargs)

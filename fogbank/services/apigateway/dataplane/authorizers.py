@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.apigateway.dataplane import failures, lambdas, policy
+from fogbank.services.apigateway.dataplane import failures, lambdas, permissions, policy
 from fogbank.services.apigateway.dataplane.call import Call
 from fogbank.services.apigateway.dataplane.state import RuntimeState
 
@@ -87,7 +87,7 @@ async def authorize(ctx: Ctx, call: Call, state: RuntimeState) -> None:
     cache_key = (call.api_id, call.stage_name, authorizer["id"], tuple(values))
     result = state.cached(cache_key, call.now) if ttl > 0 else None
     if result is None:
-        result = await _ask_lambda(ctx, call, authorizer, token)
+        result = await _ask_lambda(ctx, call, state, authorizer, token)
         if ttl > 0:
             state.remember(cache_key, result, call.now + ttl)
     decision = policy.decide(result["policyDocument"], call.method_arn())
@@ -98,11 +98,14 @@ async def authorize(ctx: Ctx, call: Call, state: RuntimeState) -> None:
         call.authorizer["_usageIdentifierKey"] = result["usageIdentifierKey"]
 
 
-async def _ask_lambda(ctx: Ctx, call: Call, authorizer: dict[str, Any], token: str | None) -> dict[str, Any]:
+async def _ask_lambda(ctx: Ctx, call: Call, state: RuntimeState, authorizer: dict[str, Any],
+                      token: str | None) -> dict[str, Any]:
+    source = f"arn:aws:execute-api:{call.region}:{call.account}:{call.api_id}/authorizers/{authorizer['id']}"
     try:
         function = lambdas.function_arn(authorizer["authorizerUri"], call.stage_variables)
-        answer = await lambdas.invoke(ctx, function, _event(call, authorizer, token))
-    except lambdas.LambdaUnavailable:
+        invoker = permissions.invoker(ctx, state, authorizer.get("authorizerCredentials"), function, [source])
+        answer = await lambdas.invoke(invoker, function, _event(call, authorizer, token))
+    except (lambdas.LambdaUnavailable, permissions.NotPermitted):
         raise failures.authorizer_failure() from None
     try:
         result = answer.json()

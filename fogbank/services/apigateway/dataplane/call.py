@@ -70,6 +70,14 @@ class Call:
         path = self.path.lstrip("/")
         return f"arn:aws:execute-api:{self.region}:{self.account}:{self.api_id}/{self.stage_name}/{self.req.method}/{path}"
 
+    def source_arns(self) -> list[str]:
+        """The ``aws:SourceArn`` API Gateway invokes an integration's function with: the method's
+        resource path, for the request's HTTP method (and for ``ANY`` when the method is that)."""
+        base = f"arn:aws:execute-api:{self.region}:{self.account}:{self.api_id}/{self.stage_name}"
+        path = self.resource.get("path") or "/"
+        methods = [self.req.method] + [m for m in (self.method.get("httpMethod"),) if m and m != self.req.method]
+        return [f"{base}/{method}{path}" for method in methods]
+
     def is_binary(self, content_type: str) -> bool:
         """Whether a media type is among the API's binary media types (wildcards allowed)."""
         types = (self.snapshot.get("api") or {}).get("binaryMediaTypes") or []

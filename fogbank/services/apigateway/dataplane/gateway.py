@@ -93,4 +93,4 @@ async def _pipeline(ctx: Ctx, call: Call, state: RuntimeState) -> HttpResponse:
         limits.check_api_key(ctx, call, state)
     limits.check_stage_throttle(call, state)
     validation.validate(call)
-    return await integrations.run(ctx, call)
+    return await integrations.run(ctx, call, state)

@@ -15,9 +15,10 @@ from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from fogbank.context import Ctx
 from fogbank.protocol.base import HttpResponse
-from fogbank.services.apigateway.dataplane import failures, lambdas, mapping
+from fogbank.services.apigateway.dataplane import failures, lambdas, mapping, permissions
 from fogbank.services.apigateway.dataplane.call import Call
 from fogbank.services.apigateway.dataplane.mapping import IntegrationOutput
+from fogbank.services.apigateway.dataplane.state import RuntimeState
 
 log = logging.getLogger("fogbank.apigateway")
 
@@ -25,12 +26,12 @@ PROXY_RESPONSE_KEYS = {"statusCode", "headers", "multiValueHeaders", "body", "is
 _HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "upgrade", "content-length", "host", "te", "trailer"}
 
 
-async def run(ctx: Ctx, call: Call) -> HttpResponse:
+async def run(ctx: Ctx, call: Call, state: RuntimeState) -> HttpResponse:
     """The method response for ``call``, through its integration, within the integration timeout."""
     integration = call.method["methodIntegration"]
     timeout = (integration.get("timeoutInMillis") or 29000) / 1000.0
     began = time.perf_counter()
-    work = asyncio.ensure_future(_dispatch(ctx, call, integration))
+    work = asyncio.ensure_future(_dispatch(ctx, call, integration, state))
     deadline = asyncio.ensure_future(ctx.clock.sleep_until(ctx.clock.now() + timeout))
     done, _ = await asyncio.wait({work, deadline}, return_when=asyncio.FIRST_COMPLETED)
     if work not in done:
@@ -41,10 +42,10 @@ async def run(ctx: Ctx, call: Call) -> HttpResponse:
     return work.result()
 
 
-async def _dispatch(ctx: Ctx, call: Call, integration: dict[str, Any]) -> HttpResponse:
+async def _dispatch(ctx: Ctx, call: Call, integration: dict[str, Any], state: RuntimeState) -> HttpResponse:
     kind = integration["type"]
     if kind == "AWS_PROXY":
-        return await _lambda_proxy(ctx, call, integration)
+        return await _lambda_proxy(ctx, call, integration, state)
     if kind == "HTTP_PROXY":
         return await _http_proxy(call, integration)
     if kind == "MOCK":
@@ -52,7 +53,7 @@ async def _dispatch(ctx: Ctx, call: Call, integration: dict[str, Any]) -> HttpRe
     elif kind == "HTTP":
         output = await _http(call, integration)
     elif kind == "AWS":
-        output = await _aws(ctx, call, integration)
+        output = await _aws(ctx, call, integration, state)
     else:
         raise failures.configuration_error()
     return _method_response(call, integration, output)
@@ -128,12 +129,23 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-async def _lambda_proxy(ctx: Ctx, call: Call, integration: dict[str, Any]) -> HttpResponse:
+async def _invoke(ctx: Ctx, call: Call, integration: dict[str, Any], state: RuntimeState, function: str,
+                  event: Any) -> lambdas.LambdaResult:
+    """Invoke the integration's function as its credentials role or as API Gateway (500 when
+    that is not permitted or the function cannot be invoked)."""
+    try:
+        invoker = permissions.invoker(ctx, state, integration.get("credentials"), function, call.source_arns())
+        return await lambdas.invoke(invoker, function, event)
+    except (lambdas.LambdaUnavailable, permissions.NotPermitted):
+        raise failures.configuration_error() from None
+
+
+async def _lambda_proxy(ctx: Ctx, call: Call, integration: dict[str, Any], state: RuntimeState) -> HttpResponse:
     try:
         function = lambdas.function_arn(integration.get("uri", ""), call.stage_variables)
-        answer = await lambdas.invoke(ctx, function, proxy_event(call))
     except lambdas.LambdaUnavailable:
         raise failures.configuration_error() from None
+    answer = await _invoke(ctx, call, integration, state, function, proxy_event(call))
     if answer.failed:
         raise failures.internal_error()
     try:
@@ -145,7 +157,7 @@ async def _lambda_proxy(ctx: Ctx, call: Call, integration: dict[str, Any]) -> Ht
 
 # --- Lambda (non-proxy) ------------------------------------------------------------------------
 
-async def _aws(ctx: Ctx, call: Call, integration: dict[str, Any]) -> IntegrationOutput:
+async def _aws(ctx: Ctx, call: Call, integration: dict[str, Any], state: RuntimeState) -> IntegrationOutput:
     uri = integration.get("uri", "")
     if ":lambda:path/" not in uri:
         log.warning("API Gateway AWS integrations support Lambda only in fogbank: %s", uri)
@@ -156,9 +168,10 @@ async def _aws(ctx: Ctx, call: Call, integration: dict[str, Any]) -> Integration
     except ValueError:
         raise failures.configuration_error() from None
     try:
-        answer = await lambdas.invoke(ctx, lambdas.function_arn(uri, call.stage_variables), event)
+        function = lambdas.function_arn(uri, call.stage_variables)
     except lambdas.LambdaUnavailable:
         raise failures.configuration_error() from None
+    answer = await _invoke(ctx, call, integration, state, function, event)
     error_message = None
     if answer.failed:
         try:

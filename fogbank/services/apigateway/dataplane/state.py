@@ -1,4 +1,5 @@
-"""The data plane's short-lived state: token buckets for throttling and cached authorizer results.
+"""The data plane's short-lived state: token buckets for throttling, cached authorizer results and
+the sessions of credentials roles API Gateway assumed.
 
 Both are memory only, as in AWS where neither survives a deployment of the gateway fleet: a bucket
 refills within a second or so, and a cached policy is re-fetched from the authorizer.
@@ -37,6 +38,7 @@ class RuntimeState:
 
     buckets: dict[tuple, Bucket] = field(default_factory=dict)
     authorizer_cache: dict[tuple, tuple[float, Any]] = field(default_factory=dict)
+    role_sessions: dict[tuple, tuple[float, Any]] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def admit(self, scope: tuple, rate: float, burst: float, now: float) -> bool:
@@ -61,6 +63,15 @@ class RuntimeState:
     def remember(self, key: tuple, value: Any, expires: float) -> None:
         """Cache an authorizer result until ``expires``."""
         self.authorizer_cache[key] = (expires, value)
+
+    def session(self, key: tuple, now: float) -> Any | None:
+        """A role session assumed earlier that is still valid at ``now``, else None."""
+        entry = self.role_sessions.get(key)
+        return entry[1] if entry is not None and entry[0] > now else None
+
+    def keep_session(self, key: tuple, value: Any, expires: float) -> None:
+        """Keep a role session until ``expires``."""
+        self.role_sessions[key] = (expires, value)
 
     def flush_authorizers(self, api_id: str, stage: str) -> None:
         """Forget the cached authorizer results of one stage."""

@@ -100,10 +100,15 @@ class Matcher:
             candidates = self.by_method.get("GET", ())
         best: tuple[tuple[int, int, int, int], Template, re.Match[str]] | None = None
         for t in candidates:
+            # the literal query keys first: a dict lookup rules out most of S3's templates
+            # (`?acl`, `?cors`, ...) before any regex runs
+            if t.query:
+                if t.query[0][0] not in query:
+                    continue
+                if not all(k in query and (v is None or v in query[k]) for k, v in t.query):
+                    continue
             m = t.path.match(raw_path)
             if m is None:
-                continue
-            if not all(k in query and (v is None or v in query[k]) for k, v in t.query):
                 continue
             required_ok = all(h in headers for h in t.required_headers) and all(q in query for q in t.required_query)
             required = len(t.required_headers) + len(t.required_query)

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
+from fogbank.context import Principal
 from fogbank.protocol.base import HttpRequest
 
 
@@ -38,6 +39,8 @@ class Call:
     path_params: dict[str, str] = field(default_factory=dict)
     authorizer: dict[str, Any] | None = None
     api_key: dict[str, Any] | None = None
+    caller: Principal | None = None  # who signed the request of an AWS_IAM method
+    caller_record: dict[str, Any] | None = None  # its issued-key record (None for an account's root)
     started: float = field(default_factory=time.perf_counter)
     integration_ms: float | None = None  # how long the integration took (IntegrationLatency)
 
@@ -107,6 +110,9 @@ class Call:
             "cognitoAuthenticationProvider": None, "userArn": None,
             "userAgent": self.req.headers.get("user-agent"), "user": None,
         }
+        if self.caller is not None:
+            identity.update(accessKey=self.caller.access_key_id, accountId=self.caller.account,
+                            caller=self.caller.user_id, user=self.caller.user_id, userArn=self.caller.arn)
         if self.api_key is not None:
             identity["apiKey"] = self.api_key["value"]
             identity["apiKeyId"] = self.api_key["id"]

@@ -1,6 +1,7 @@
 """The life of one request to a deployed stage, in order: stage and snapshot -> resource and
-method -> authorizer -> API key and usage plan -> stage throttle -> request validation ->
-integration (within its timeout) -> method response; any refusal is a gateway response."""
+method -> authorizer (or the signer of an AWS_IAM method) -> IAM and the API's resource policy ->
+API key and usage plan -> stage throttle -> request validation -> integration (within its
+timeout) -> method response; any refusal is a gateway response."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from fogbank.services.apigateway import store
 from fogbank.services.apigateway.dataplane import (
     authorizers,
     failures,
+    iam,
     integrations,
     limits,
     metrics,
@@ -87,8 +89,11 @@ async def _pipeline(ctx: Ctx, call: Call, state: RuntimeState) -> HttpResponse:
     if "methodIntegration" not in call.method:
         raise failures.configuration_error()
     auth = call.method.get("authorizationType")
-    if auth in ("CUSTOM", "COGNITO_USER_POOLS"):
+    if auth == "AWS_IAM":
+        iam.authenticate(ctx, call)
+    elif auth in ("CUSTOM", "COGNITO_USER_POOLS"):
         await authorizers.authorize(ctx, call, state)
+    iam.authorize(ctx, call, signed=auth == "AWS_IAM")
     if call.method.get("apiKeyRequired"):
         limits.check_api_key(ctx, call, state)
     limits.check_stage_throttle(call, state)

@@ -19,6 +19,13 @@ MIN_TIMEOUT_MS = 50
 MAX_TIMEOUT_MS = 29000
 
 
+def expand_policy(ctx: Ctx, api: dict[str, Any]) -> None:
+    """Write a resource policy's ``execute-api:/...`` resources as the API's ARN, as AWS saves them."""
+    text = api.get("policy")
+    if isinstance(text, str) and '"execute-api:/' in text:
+        api["policy"] = text.replace('"execute-api:/', f'"arn:aws:execute-api:{ctx.region}:{ctx.account}:{api["id"]}/')
+
+
 def new_document(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
     """A fresh REST API document with its root resource."""
     api_id = new_id()
@@ -37,6 +44,7 @@ def new_document(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
             api[name] = request[name]
     if api["apiKeySource"] not in ("HEADER", "AUTHORIZER"):
         raise BadRequestException(f"Invalid API Key source: {api['apiKeySource']}")
+    expand_policy(ctx, api)
     return {
         "api": api,
         "resources": {root: {"id": root, "path": "/", "resourceMethods": {}}},
@@ -181,6 +189,7 @@ class RestApiOperations:
             writable = ("name", "description", "version", "binaryMediaTypes", "minimumCompressionSize",
                         "apiKeySource", "policy", "endpointConfiguration", "disableExecuteApiEndpoint")
             patch.apply(doc["api"], request.get("patchOperations") or [], shape("RestApi"), writable)
+            expand_policy(ctx, doc["api"])
             if doc["api"].get("apiKeySource") not in ("HEADER", "AUTHORIZER"):
                 raise BadRequestException(f"Invalid API Key source: {doc['api'].get('apiKeySource')}")
             return out(doc["api"])

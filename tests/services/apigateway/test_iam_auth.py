@@ -212,6 +212,9 @@ def test_resource_policy_with_source_ip_conditions(env: Any) -> None:
 def test_resource_policy_must_allow_unsigned_callers(env: Any) -> None:
     api_id, _ = new_api(env.apigw, policy=_doc({"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke",
                                                 "Resource": "execute-api:/*/GET/listed"}))
+    # AWS saves the execute-api:/ shorthand as the API's own ARN
+    saved = json.loads(env.apigw.get_rest_api(restApiId=api_id)["policy"].replace('\\"', '"'))
+    assert saved["Statement"][0]["Resource"] == _arn(api_id, "*/GET/listed")
     mock(env.apigw, api_id, "/listed")
     mock(env.apigw, api_id, "/unlisted")
     deploy(env.apigw, api_id)

@@ -10,6 +10,9 @@ timeout, and the queue's own redrive policy moves them to its dead-letter queue.
 Batches run concurrently: a mapping has at most ``ScalingConfig.MaximumConcurrency`` (2–1000)
 invocations in flight, or ``DEFAULT_SQS_CONCURRENCY`` without one, and receives a new batch only
 when a slot is free, so messages it cannot run yet stay visible in the queue for other consumers.
+Disabling or deleting a mapping stops its polling at once, but the batches already handed to the
+function run to their end and still delete what they processed (cancelling them would leave
+messages whose invocation succeeded to come back after their visibility timeout).
 DynamoDB Streams mappings run the poller in ``streams.py``; Kinesis mappings are stored only.
 """
 
@@ -67,12 +70,14 @@ async def _call(ctx: Ctx, operation: str, params: dict[str, Any]) -> Any:
 
 
 class Pollers:
-    """One polling task per enabled mapping."""
+    """One polling task per enabled mapping, and the batches each mapping has in flight."""
 
     def __init__(self, ctx: Ctx, run: Runner) -> None:
         self.ctx = ctx
         self.run = run
         self.tasks: dict[str, asyncio.Task] = {}
+        # kept apart from the polling tasks: a batch outlives a poller that is disabled under it
+        self.batches: dict[str, set[asyncio.Task]] = {}
 
     def start_all(self) -> None:
         """Start pollers for every enabled mapping in the store (after a restart)."""
@@ -96,19 +101,19 @@ class Pollers:
             self.tasks[uuid] = task
             task.add_done_callback(lambda _t, u=uuid: self.tasks.pop(u, None) if self.tasks.get(u) is _t else None)
         elif not wanted and running is not None:
-            running.cancel()
-            self.tasks.pop(uuid, None)
+            self.drop(uuid)
 
     def drop(self, uuid: str) -> None:
-        """Stop a mapping's poller."""
+        """Stop a mapping's polling; its batches in flight finish (and delete their messages)."""
         task = self.tasks.pop(uuid, None)
         if task is not None:
             task.cancel()
 
     async def stop(self) -> None:
-        """Stop every poller."""
-        tasks = list(self.tasks.values())
+        """Stop every poller and every batch in flight."""
+        tasks = list(self.tasks.values()) + [t for batch in self.batches.values() for t in batch]
         self.tasks.clear()
+        self.batches.clear()
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -118,34 +123,36 @@ class Pollers:
     async def _poll(self, ctx: Ctx, uuid: str) -> None:
         clock = ctx.clock
         url: str | None = None
-        inflight: set[asyncio.Task] = set()
-        freed = asyncio.Event()
-        try:
-            while True:
-                mapping = store.get(ctx, "esm", uuid)
-                if mapping is None or mapping.get("State") not in ("Enabled", "Enabling", "Creating", "Updating"):
-                    return
-                if len(inflight) >= max_concurrency(mapping):
-                    freed.clear()
-                    await freed.wait()
-                    continue
-                arn = mapping["EventSourceArn"]
-                try:
-                    if url is None:
-                        url = await destinations.queue_url(ctx, arn)
-                    batch = await self._gather(ctx, url, mapping)
-                except ServiceError:
-                    url = None
-                    await clock.sleep(RETRY_PAUSE)
-                    continue
-                if not batch:
-                    continue
-                task = asyncio.get_running_loop().create_task(self._deliver(ctx, url, mapping, batch))
-                inflight.add(task)
-                task.add_done_callback(lambda t: (inflight.discard(t), freed.set()))
-        finally:
-            for task in inflight:
-                task.cancel()
+        while True:
+            mapping = store.get(ctx, "esm", uuid)
+            if mapping is None or mapping.get("State") not in ("Enabled", "Enabling", "Creating", "Updating"):
+                return
+            # batches of an earlier poller of this mapping (disabled, then enabled again) count too
+            inflight = self.batches.get(uuid, set())
+            if len(inflight) >= max_concurrency(mapping):
+                await asyncio.wait(set(inflight), return_when=asyncio.FIRST_COMPLETED)
+                continue
+            arn = mapping["EventSourceArn"]
+            try:
+                if url is None:
+                    url = await destinations.queue_url(ctx, arn)
+                batch = await self._gather(ctx, url, mapping)
+            except ServiceError:
+                url = None
+                await clock.sleep(RETRY_PAUSE)
+                continue
+            if not batch:
+                continue
+            task = asyncio.get_running_loop().create_task(self._deliver(ctx, url, mapping, batch))
+            self.batches.setdefault(uuid, set()).add(task)
+            task.add_done_callback(lambda t, u=uuid: self._finished(u, t))
+
+    def _finished(self, uuid: str, task: asyncio.Task) -> None:
+        running = self.batches.get(uuid)
+        if running is not None:
+            running.discard(task)
+            if not running:
+                del self.batches[uuid]
 
     async def _gather(self, ctx: Ctx, url: str, mapping: dict[str, Any]) -> list[dict[str, Any]]:
         size = int(mapping.get("BatchSize") or 10)

@@ -50,6 +50,13 @@ def drain(sqs: Any, url: str, expect: int) -> list[dict[str, Any]]:
     return got
 
 
+def in_queue(sqs: Any, url: str) -> tuple[int, int]:
+    """(visible, in flight) messages of a queue."""
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+    return int(attrs[names[0]]), int(attrs[names[1]])
+
+
 def test_event_invocation_retries_then_dead_letters(lam: Any, aws: Any, fogbank: Any) -> None:
     sqs = aws("sqs")
     seen = sqs.create_queue(QueueName="seen")["QueueUrl"]
@@ -115,7 +122,8 @@ def test_sqs_mapping_batches_deletes_and_reports_partial_failures(lam: Any, aws:
     assert lam.get_event_source_mapping(UUID=mapping["UUID"])["State"] == "Enabled"
     for body in ("good-1", "bad-2", "good-3"):
         sqs.send_message(QueueUrl=source, MessageBody=body)
-    time.sleep(0.3)  # give the poller a moment; the batch must wait for its window
+    # the poller holds all three in flight, but the batch must wait for its window
+    wait_for(lambda: in_queue(sqs, source) == (0, 3))
     assert sqs.receive_message(QueueUrl=seen, WaitTimeSeconds=0).get("Messages") is None
     fogbank.advance(31)  # the batching window ends: one batch with all three
     [batch] = drain(sqs, seen, 1)
@@ -123,7 +131,10 @@ def test_sqs_mapping_batches_deletes_and_reports_partial_failures(lam: Any, aws:
     assert sorted(r["body"] for r in records) == ["bad-2", "good-1", "good-3"]
     assert records[0]["eventSource"] == "aws:sqs" and records[0]["eventSourceARN"] == source_arn
     assert records[0]["attributes"]["ApproximateReceiveCount"] == "1"
-    # good messages were deleted; the failed one comes back after its visibility timeout
+    # good messages are deleted once the invocation has returned, which is after its record
+    # reached "seen": wait for that (as against AWS), or a receive could race the deletes
+    wait_for(lambda: in_queue(sqs, source) == (0, 1))
+    # the failed one comes back after its visibility timeout
     lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
     fogbank.advance(121)
     left = sqs.receive_message(QueueUrl=source, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])

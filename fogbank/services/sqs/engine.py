@@ -269,6 +269,8 @@ class Engine:
             token = os.urandom(6).hex()
             msg["rc"] += 1
             msg["fr"] = msg["fr"] or now_ms
+            # the 12-hour visibility limit counts from this receive, not the first one
+            msg["lr"] = now_ms
             msg["v"] = until_ms
             msg["h"] = token
             txn.put(store.visibility_key(a, r, n, until_ms, msg["seq"]), store.IN_FLIGHT)
@@ -373,7 +375,7 @@ class Engine:
             self.waiters.notify(queue.key)
 
     def change_visibility(self, ctx: Ctx, queue: Queue, receipt: str, timeout: int, now: float) -> None:
-        """ChangeMessageVisibility for an in-flight message, within 12 hours of its first receive."""
+        """ChangeMessageVisibility for an in-flight message, within 12 hours of the receive that made it."""
         seq, token = self._parse_handle(queue, receipt)
         now_ms = int(now * 1000)
         a, r, n = queue.key
@@ -388,13 +390,15 @@ class Engine:
                 )
             if msg["v"] <= now_ms:
                 raise MessageNotInflight("")
-            until_ms = now_ms + timeout * 1000
-            if until_ms - msg["fr"] > MAX_VISIBILITY_MS:
+            # whole seconds, as SQS counts them: 43200 s right after a receive is allowed
+            elapsed_ms = (now_ms - msg.get("lr", msg["fr"])) // 1000 * 1000
+            if elapsed_ms + timeout * 1000 > MAX_VISIBILITY_MS:
                 raise invalid_parameter(
                     "VisibilityTimeout",
                     timeout,
                     "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]",
                 )
+            until_ms = now_ms + timeout * 1000
             txn.delete(store.visibility_key(a, r, n, msg["v"], seq))
             msg["v"] = until_ms
             txn.put(store.visibility_key(a, r, n, until_ms, seq), store.IN_FLIGHT)

@@ -258,3 +258,16 @@ def test_deprecated_attribute_names_take_system_attributes(sqs: Any, queue: str)
     sqs.send_message(QueueUrl=queue, MessageBody="m")
     got = sqs.receive_message(QueueUrl=queue, AttributeNames=["ApproximateReceiveCount"])["Messages"][0]
     assert got["Attributes"] == {"ApproximateReceiveCount": "1"}
+
+
+def test_visibility_limit_counts_from_the_latest_receive(sqs: Any, queue: str, fogbank: Any) -> None:
+    sqs.send_message(QueueUrl=queue, MessageBody="slow consumer")
+    handle = sqs.receive_message(QueueUrl=queue, VisibilityTimeout=43_200)["Messages"][0]["ReceiptHandle"]
+    # the full 12 hours is allowed right after a receive
+    sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=handle, VisibilityTimeout=43_200)
+    fogbank.advance(43_201)
+    again = sqs.receive_message(QueueUrl=queue, AttributeNames=["ApproximateReceiveCount"])["Messages"][0]
+    assert again["Attributes"]["ApproximateReceiveCount"] == "2"
+    sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=again["ReceiptHandle"], VisibilityTimeout=3_600)
+    fogbank.advance(3_000)
+    assert sqs.receive_message(QueueUrl=queue).get("Messages", []) == []

@@ -260,8 +260,7 @@ class App:
         return response
 
     def _error(self, route: Route | None, err: ServiceError, request_id: str, req: HttpRequest) -> HttpResponse:
-        service = route.service if route else _guess_service(req)
-        protocol_name = route.protocol if route else _guess_protocol(service, req)
+        service, protocol_name = (route.service, route.protocol) if route else self.router.error_format(req)
         model = service_model(service)
         try:
             response = module_for(protocol_name).serialize_error(model, err, request_id, route.operation if route else None)
@@ -456,20 +455,3 @@ def _add_request_ids(response: HttpResponse, service: str, request_id: str) -> N
     if response.get_header("x-amzn-requestid") is None:
         response.set_header("x-amzn-RequestId", request_id)
 
-
-def _guess_service(req: HttpRequest) -> str:
-    """The service whose error format a request that could not be routed is answered in."""
-    from fogbank.server.routing import signature_scope
-
-    scope = signature_scope(req)
-    if req.headers.get("x-amz-target") or scope.service in ("dynamodb", "kms", "logs"):
-        return "dynamodb"
-    if req.content_type == "application/x-www-form-urlencoded" or "Action" in req.query:
-        return "sts"
-    if scope.service and scope.service != "s3":
-        return "lambda"
-    return "s3"
-
-
-def _guess_protocol(service: str, req: HttpRequest) -> str:
-    return {"dynamodb": "json", "sts": "query", "lambda": "rest-json"}.get(service, "rest-xml")

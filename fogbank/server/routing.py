@@ -27,6 +27,9 @@ _SCOPE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request
 _CBOR_PATH = re.compile(r"/service/([^/]+)/operation/([^/?]+)\Z")
 _S3_VHOST = re.compile(r"^(?P<bucket>.+?)\.s3(?:[.-](?P<region>[a-z0-9-]+))?\.(?:localhost|amazonaws\.com)")
 _BARE_VHOST = re.compile(r"^(?P<bucket>[a-z0-9][a-z0-9.-]*)\.localhost$")
+# `s3.localhost`, `s3.us-west-2.localhost`, `s3-us-west-2.localhost`: S3's own endpoint names,
+# reached path style, not buckets
+_S3_ENDPOINT = re.compile(r"^s3(?:[.-][a-z]{2}(?:-[a-z]+)+-\d+)?$")
 
 _FORM = "application/x-www-form-urlencoded"
 
@@ -161,7 +164,7 @@ class Router:
     def _rest(self, req: HttpRequest, scope: Scope) -> Route:
         path = req.path
         host = req.host.split(":", 1)[0]
-        vhost = _S3_VHOST.match(host) or (_BARE_VHOST.match(host) if scope.service in ("", "s3") else None)
+        vhost = _vhost(host, bare=scope.service in ("", "s3"))
         if vhost:
             # an operation with a host prefix (S3's WriteGetObjectResponse, `{RequestRoute}.`)
             # owns the first host label: that label is then no bucket
@@ -198,6 +201,37 @@ class Router:
             raise UnknownOperation(f"{service} has no operation {name!r}")
         return model.operation_model(name)
 
+    def error_format(self, req: HttpRequest) -> tuple[str, str]:
+        """The (service, protocol) whose error format answers a request that reached no
+        operation: the one its client will parse, judged from what routing could read."""
+        scope = signature_scope(req)
+        services = self.catalog.services
+        signed = self.catalog.by_signing_name(scope.service) if scope.service else []
+        if req.headers.get("smithy-protocol") == "rpc-v2-cbor" or req.path.startswith("/service/"):
+            m = _CBOR_PATH.match(req.path)
+            service = (self._by_target.get(m.group(1)) if m else None) or self._only(scope.service, "smithy-rpc-v2-cbor")
+            return service or "cloudwatch", "smithy-rpc-v2-cbor"
+        target = req.headers.get("x-amz-target")
+        if target:
+            service = self._by_target.get(target.rpartition(".")[0]) or self._only(scope.service, "json")
+            return service or "dynamodb", "json"
+        if req.content_type == _FORM or "Action" in req.query:
+            service = next((s for s in signed if {"query", "ec2"} & set(services[s].protocols)), None)
+            if service is None:
+                try:
+                    version = (req.form.get("Version") or [""])[0]
+                except ValueError:
+                    version = ""
+                found = self.catalog.by_api_version(version, ("query", "ec2")) if version else []
+                service = found[0] if found else "sts"
+            return service, "ec2" if "ec2" in services[service].protocols else "query"
+        rest = [s for s in signed if services[s].protocol in ("rest-json", "rest-xml")]
+        if rest:
+            return rest[0], services[rest[0]].protocol
+        if signed:
+            return signed[0], services[signed[0]].protocol
+        return ("lambda", "rest-json") if scope.service and scope.service != "s3" else ("s3", "rest-xml")
+
     def _only(self, signing_name: str, protocol: str) -> str | None:
         for s in self.catalog.by_signing_name(signing_name):
             if protocol in self.catalog.services[s].protocols:
@@ -205,10 +239,15 @@ class Router:
         return None
 
 
+def _vhost(host: str, *, bare: bool) -> re.Match[str] | None:
+    """The virtual-host match of an S3 host name (``bare``: ``bucket.localhost`` too), if any."""
+    m = _S3_VHOST.match(host) or (_BARE_VHOST.match(host) if bare else None)
+    return None if m is None or _S3_ENDPOINT.match(m.group("bucket")) else m
+
+
 def s3_bucket(req: HttpRequest) -> str | None:
     """The bucket an S3 request addresses (virtual-host or path style), or None."""
-    host = req.host.split(":", 1)[0]
-    vhost = _S3_VHOST.match(host) or _BARE_VHOST.match(host)
+    vhost = _vhost(req.host.split(":", 1)[0], bare=True)
     if vhost:
         return vhost.group("bucket")
     first = req.path.lstrip("/").split("/", 1)[0]

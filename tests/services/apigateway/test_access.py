@@ -210,3 +210,50 @@ def test_resource_ids_are_stable_for_helpers(apigw: Any) -> None:
     api_id, root = new_api(apigw)
     assert resource(apigw, api_id, "/") == root
     assert resource(apigw, api_id, "/a/b") == resource(apigw, api_id, "/a/b")
+
+
+KEYED_AUTHORIZER = """
+def handler(event, context):
+    return {
+        "principalId": "user-7",
+        "policyDocument": {"Version": "2012-10-17", "Statement": [
+            {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": event["methodArn"]}]},
+        "context": {"count": 5, "admin": True, "ratio": 1.5, "name": "ann"},
+        "usageIdentifierKey": event["authorizationToken"],
+    }
+"""
+
+ECHO = """
+import json
+def handler(event, context):
+    return {"statusCode": 200, "body": json.dumps(event["requestContext"])}
+"""
+
+
+def test_authorizer_context_reaches_a_proxy_lambda_stringified(apigw: Any, lam: Any, http: Any) -> None:
+    auth_arn = function(lam, "keyed-auth", KEYED_AUTHORIZER)
+    echo_arn = function(lam, "echo-context", ECHO)
+    api_id, _ = new_api(apigw, apiKeySource="AUTHORIZER")
+    authorizer = apigw.create_authorizer(restApiId=api_id, name="tok", type="TOKEN", authorizerUri=lambda_uri(auth_arn),
+                                         identitySource="method.request.header.Authorization",
+                                         authorizerResultTtlInSeconds=300)["id"]
+    rid = resource(apigw, api_id, "/me")
+    apigw.put_method(restApiId=api_id, resourceId=rid, httpMethod="GET", authorizationType="CUSTOM",
+                     authorizerId=authorizer, apiKeyRequired=True)
+    apigw.put_integration(restApiId=api_id, resourceId=rid, httpMethod="GET", type="AWS_PROXY",
+                          integrationHttpMethod="POST", uri=lambda_uri(echo_arn))
+    deploy(apigw, api_id)
+    key = apigw.create_api_key(name="k", enabled=True)
+    plan = apigw.create_usage_plan(name="p", apiStages=[{"apiId": api_id, "stage": "dev"}])
+    apigw.create_usage_plan_key(usagePlanId=plan["id"], keyId=key["id"], keyType="API_KEY")
+    assert http(api_id, "dev", "/me", headers={"Authorization": "not-a-key"}).status == 403
+    first = http(api_id, "dev", "/me", headers={"Authorization": key["value"]})
+    assert first.status == 200
+    context = first.json()
+    latency = context["authorizer"].pop("integrationLatency")
+    assert isinstance(latency, int) and latency >= 0
+    assert context["authorizer"] == {"principalId": "user-7", "count": "5", "admin": "true", "ratio": "1.5", "name": "ann"}
+    assert context["identity"]["apiKey"] == key["value"]
+    assert context["identity"]["apiKeyId"] == key["id"]
+    cached = http(api_id, "dev", "/me", headers={"Authorization": key["value"]}).json()
+    assert cached["authorizer"]["integrationLatency"] == 0

@@ -72,7 +72,7 @@ def test_proxy_event_has_the_version_1_shape(apigw: Any, lam: Any, http: Any) ->
     arn = function(lam, "echo", ECHO)
     api_id, _ = new_api(apigw, binaryMediaTypes=["image/png"])
     proxy(apigw, api_id, "/things/{id}", arn)
-    deploy(apigw, api_id, variables={"color": "blue"})
+    deployment = deploy(apigw, api_id, variables={"color": "blue"})
     answer = http(api_id, "dev", "/things/42?a=1&a=2&b=x", method="POST", body=b'{"k": 1}',
                   headers={"Content-Type": "application/json", "X-Amzn-Trace-Id": "Root=1-abc-def"})
     assert answer.status == 200
@@ -97,6 +97,12 @@ def test_proxy_event_has_the_version_1_shape(apigw: Any, lam: Any, http: Any) ->
     assert ctx["path"] == "/dev/things/42"
     assert ctx["requestId"] == answer.headers["x-amzn-requestid"]
     assert ctx["identity"]["sourceIp"] == "127.0.0.1"
+    assert ctx["deploymentId"] == deployment
+    assert ctx["accountId"] == "000000000000"
+    assert ctx["requestTimeEpoch"] // 1000 == int(ctx["requestTimeEpoch"] / 1000)
+    assert event["headers"]["X-Forwarded-For"] == "127.0.0.1"
+    assert event["headers"]["X-Forwarded-Proto"] == "http"
+    assert event["headers"]["X-Forwarded-Port"] == event["headers"]["Host"].rsplit(":", 1)[1]
     assert answer.headers["x-amzn-trace-id"] == "Root=1-abc-def"
     png = http(api_id, "dev", "/things/1", method="POST", body=b"\x89PNG\x00\xff", headers={"Content-Type": "image/png"})
     event = png.json()

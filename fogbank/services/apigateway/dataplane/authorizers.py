@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from typing import Any
 
 from fogbank.context import Ctx
@@ -61,11 +62,14 @@ def _event(call: Call, authorizer: dict[str, Any], token: str | None) -> dict[st
     }
 
 
-def _context_value(value: Any) -> Any:
-    # API Gateway passes only scalars on; objects and arrays in an authorizer's context are refused
+def _context_value(value: Any) -> str:
+    """A context value as API Gateway passes it on: stringified (``1`` -> ``"1"``, ``true`` ->
+    ``"true"``); objects and arrays in an authorizer's context are refused."""
     if isinstance(value, dict | list):
         raise ValueError("authorizer context values must be strings, numbers or booleans")
-    return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "null" if value is None else str(value)
 
 
 async def authorize(ctx: Ctx, call: Call, state: RuntimeState) -> None:
@@ -86,16 +90,20 @@ async def authorize(ctx: Ctx, call: Call, state: RuntimeState) -> None:
         return
     cache_key = (call.api_id, call.stage_name, authorizer["id"], tuple(values))
     result = state.cached(cache_key, call.now) if ttl > 0 else None
+    latency = 0  # a cached result took no time
     if result is None:
+        began = time.perf_counter()
         result = await _ask_lambda(ctx, call, state, authorizer, token)
+        latency = int((time.perf_counter() - began) * 1000)
         if ttl > 0:
             state.remember(cache_key, result, call.now + ttl)
     decision = policy.decide(result["policyDocument"], call.method_arn())
     if decision != "Allow":
         raise failures.access_denied(explicit=decision == "Deny")
-    call.authorizer = {"principalId": result["principalId"], **(result.get("context") or {})}
+    call.authorizer = {"principalId": result["principalId"], **(result.get("context") or {}),
+                       "integrationLatency": latency}
     if result.get("usageIdentifierKey") is not None:
-        call.authorizer["_usageIdentifierKey"] = result["usageIdentifierKey"]
+        call.usage_key = str(result["usageIdentifierKey"])
 
 
 async def _ask_lambda(ctx: Ctx, call: Call, state: RuntimeState, authorizer: dict[str, Any],

@@ -37,7 +37,8 @@ class Call:
     resource: dict[str, Any] = field(default_factory=dict)
     method: dict[str, Any] = field(default_factory=dict)
     path_params: dict[str, str] = field(default_factory=dict)
-    authorizer: dict[str, Any] | None = None
+    authorizer: dict[str, Any] | None = None  # requestContext.authorizer: principalId, context, latency
+    usage_key: str | None = None  # an authorizer's usageIdentifierKey (apiKeySource AUTHORIZER)
     api_key: dict[str, Any] | None = None
     caller: Principal | None = None  # who signed the request of an AWS_IAM method
     caller_record: dict[str, Any] | None = None  # its issued-key record (None for an account's root)
@@ -65,8 +66,17 @@ class Call:
         return {name: values[-1] for name, values in self.query_multi().items()}
 
     def event_headers(self) -> dict[str, str]:
-        """Headers as the proxy event carries them."""
-        return {header_name(k): v for k, v in self.req.headers.items()}
+        """Headers as the proxy event carries them, with the ``X-Forwarded-*`` headers API Gateway's
+        front end adds (apps behind a proxy integration build their own URLs from them)."""
+        headers = {header_name(k): v for k, v in self.req.headers.items()}
+        peer = "127.0.0.1"
+        forwarded = headers.get("X-Forwarded-For")
+        headers["X-Forwarded-For"] = f"{forwarded}, {peer}" if forwarded else peer
+        host = self.req.headers.get("host", "")
+        port = host.rsplit(":", 1)[1] if ":" in host and host.rsplit(":", 1)[1].isdigit() else "80"
+        headers.setdefault("X-Forwarded-Port", port)
+        headers.setdefault("X-Forwarded-Proto", "http")
+        return headers
 
     def method_arn(self) -> str:
         """``arn:aws:execute-api:region:account:api/stage/METHOD/path`` of this request."""
@@ -122,7 +132,8 @@ class Call:
             "requestTime": when.strftime("%d/%b/%Y:%H:%M:%S +0000"), "path": f"/{self.stage_name}{self.path}",
             "accountId": self.account, "protocol": "HTTP/1.1", "stage": self.stage_name,
             "domainPrefix": self.host.split(".", 1)[0], "requestTimeEpoch": int(self.now * 1000),
-            "requestId": self.request_id, "identity": identity, "domainName": self.host, "apiId": self.api_id,
+            "requestId": self.request_id, "identity": identity, "domainName": self.host,
+            "deploymentId": self.stage.get("deploymentId"), "apiId": self.api_id,
         }
         if authorizer:
             context["authorizer"] = authorizer

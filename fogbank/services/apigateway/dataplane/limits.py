@@ -23,7 +23,7 @@ def find_api_key(ctx: Ctx, call: Call) -> dict[str, Any] | None:
     """The API key the request presents (header or authorizer's ``usageIdentifierKey``), if valid."""
     source = (call.snapshot.get("api") or {}).get("apiKeySource") or "HEADER"
     if source == "AUTHORIZER":
-        value = (call.authorizer or {}).get("_usageIdentifierKey")
+        value = call.usage_key
     else:
         value = call.headers.get("x-api-key")
     if not value:

@@ -27,7 +27,8 @@ RESERVED = "alias/aws/"
 
 def _check_name(name: str) -> None:
     if not name.startswith("alias/"):
-        raise InvalidAliasNameException(
+        # AWS answers a missing prefix as a validation error, not InvalidAliasNameException
+        raise InvalidInput(
             "Alias must start with the prefix \"alias/\". Please see "
             "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
         )
@@ -92,7 +93,10 @@ def delete_alias(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
     """Remove an alias (the key stays)."""
     name = request["AliasName"]
     if not name.startswith("alias/"):
-        raise InvalidAliasNameException("Alias must start with the prefix \"alias/\".")
+        raise InvalidInput(
+            "Alias must start with the prefix \"alias/\". Please see "
+            "https://docs.aws.amazon.com/kms/latest/developerguide/kms-alias.html"
+        )
     if name.lower().startswith(RESERVED):
         raise InvalidAliasNameException(f"Cannot delete alias with prefix '{RESERVED}'")
     if not ctx.store.delete(kstore.alias_key(ctx.account, ctx.region, name)):

@@ -35,10 +35,18 @@ def test_alias_lifecycle(kms) -> None:
 
 def test_alias_names_are_checked(kms) -> None:
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
-    for name in ("noprefix", "alias/aws/mine"):
+    with pytest.raises(ClientError) as exc:
+        kms.create_alias(AliasName="alias/aws/mine", TargetKeyId=key_id)
+    assert error_of(exc)[:2] == ("InvalidAliasNameException", 400)
+    # a name without the alias/ prefix is a validation error in AWS
+    for call in (kms.create_alias, kms.update_alias):
         with pytest.raises(ClientError) as exc:
-            kms.create_alias(AliasName=name, TargetKeyId=key_id)
-        assert error_of(exc)[:2] == ("InvalidAliasNameException", 400)
+            call(AliasName="noprefix", TargetKeyId=key_id)
+        assert error_of(exc)[:2] == ("ValidationException", 400)
+        assert 'must start with the prefix "alias/"' in exc.value.response["Error"]["Message"]
+    with pytest.raises(ClientError) as exc:
+        kms.delete_alias(AliasName="noprefix")
+    assert error_of(exc)[:2] == ("ValidationException", 400)
     kms.create_alias(AliasName="alias/ok", TargetKeyId=key_id)
     with pytest.raises(ClientError) as exc:
         kms.create_alias(AliasName="alias/other", TargetKeyId="alias/ok")

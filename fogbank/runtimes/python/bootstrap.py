@@ -72,21 +72,37 @@ class LambdaContext:
 
 
 class _Identity:
-    def __init__(self, doc: dict) -> None:
+    """``context.identity``: present on every invocation, its fields None without Cognito."""
+
+    def __init__(self, doc: dict | None = None) -> None:
+        doc = doc or {}
         self.cognito_identity_id = doc.get("cognitoIdentityId")
         self.cognito_identity_pool_id = doc.get("cognitoIdentityPoolId")
 
 
+class _Client:
+    """``context.client_context.client``: the mobile app that called, as attributes."""
+
+    def __init__(self, doc: dict) -> None:
+        self.installation_id = doc.get("installation_id")
+        self.app_title = doc.get("app_title")
+        self.app_version_name = doc.get("app_version_name")
+        self.app_version_code = doc.get("app_version_code")
+        self.app_package_name = doc.get("app_package_name")
+
+
 class _ClientContext:
     def __init__(self, doc: dict) -> None:
-        self.client = doc.get("client")
+        client = doc.get("client")
+        self.client = _Client(client) if isinstance(client, dict) else None
         self.custom = doc.get("custom")
         self.env = doc.get("env")
 
 
 def error_doc(exc: BaseException, error_type: str | None = None, request_id: str = "") -> dict:
-    """AWS's error document for an exception."""
-    frames = traceback.format_list(traceback.extract_tb(exc.__traceback__))
+    """AWS's error document for an exception (the runtime's own frames left out, as AWS does)."""
+    own = os.path.abspath(__file__)
+    frames = traceback.format_list([f for f in traceback.extract_tb(exc.__traceback__) if os.path.abspath(f.filename) != own])
     return {
         "errorMessage": str(exc),
         "errorType": error_type or type(exc).__name__,
@@ -170,7 +186,7 @@ def serve(client: RuntimeClient, handler: Any) -> None:
             int(headers.get("lambda-runtime-deadline-ms", "0") or 0),
             headers.get("lambda-runtime-invoked-function-arn", ""),
             _json_header(headers.get("lambda-runtime-client-context"), _ClientContext),
-            _json_header(headers.get("lambda-runtime-cognito-identity"), _Identity),
+            _json_header(headers.get("lambda-runtime-cognito-identity"), _Identity) or _Identity(),
         )
         try:
             event = json.loads(body) if body else None

@@ -8,6 +8,7 @@ through ``ctx.call("s3", "GetObject")`` and is kept in the blob store.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import inspect
 import json
@@ -108,9 +109,45 @@ def check_settings(request: dict[str, Any]) -> None:
             raise InvalidParameterValueException(
                 f"Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: {', '.join(reserved)}"
             )
+    if request.get("Runtime") is not None:
+        check_runtime(request["Runtime"])
     layers = request.get("Layers")
     if layers is not None and len(layers) > MAX_LAYERS:
         raise InvalidParameterValueException("Cannot reference more than 5 layers.")
+
+
+# Runtimes AWS no longer lets anyone create or update a function with (past "block function
+# create"), and the family's current runtime it names instead.
+RETIRED_RUNTIMES = frozenset({
+    "python2.7", "python3.6", "python3.7", "nodejs", "nodejs4.3", "nodejs4.3-edge", "nodejs6.10",
+    "nodejs8.10", "nodejs10.x", "nodejs12.x", "dotnetcore1.0", "dotnetcore2.0", "dotnetcore2.1", "ruby2.5",
+})
+_SUCCESSORS = (("python", "python3.13"), ("nodejs", "nodejs22.x"), ("dotnet", "dotnet8"), ("ruby", "ruby3.3"))
+
+
+@functools.cache
+def known_runtimes() -> tuple[str, ...]:
+    """The runtime identifiers the Lambda model allows (its ``Runtime`` enum)."""
+    from fogbank.spec.loader import service_model
+
+    return tuple(service_model("lambda").shape_for("Runtime").enum)
+
+
+def check_runtime(runtime: str) -> None:
+    """AWS's answer to a runtime it does not know, or no longer accepts for new code."""
+    allowed = known_runtimes()
+    if runtime not in allowed:
+        raise ServiceError(
+            f"1 validation error detected: Value '{runtime}' at 'runtime' failed to satisfy constraint: "
+            f"Member must satisfy enum value set: [{', '.join(allowed)}] or be a valid ARN",
+            code="ValidationException",
+        )
+    if runtime in RETIRED_RUNTIMES:
+        successor = next((new for family, new in _SUCCESSORS if runtime.startswith(family)), runtime)
+        raise InvalidParameterValueException(
+            f"The runtime parameter of {runtime} is no longer supported for creating or updating AWS Lambda functions. "
+            f"We recommend you use the new runtime ({successor}) while creating or updating functions."
+        )
 
 
 RESERVED_VARIABLES = frozenset({

@@ -89,6 +89,9 @@ def test_handler_exception_is_unhandled_function_error(lam: Any) -> None:
     assert out["errorType"] == "ValueError"
     assert out["errorMessage"] == "bad thing 7"
     assert any("raise ValueError" in line for line in out["stackTrace"])
+    # only the function's own frames, as AWS shows them: none of the runtime's
+    assert out["stackTrace"] and all("bootstrap" not in line for line in out["stackTrace"])
+    assert 'app.py", line 2, in handler' in out["stackTrace"][0]
     assert "[ERROR] ValueError: bad thing 7" in base64.b64decode(response["LogResult"]).decode()
     # the environment survives a handled exception and serves again
     assert invoke(lam, "boom", {"n": 8})[1]["errorMessage"] == "bad thing 8"
@@ -170,7 +173,17 @@ def test_boto3_inside_the_function_reaches_fogbank(lam: Any, aws: Any) -> None:
 
 
 def test_client_context_reaches_the_function(lam: Any) -> None:
-    code = "def handler(e, c):\n    return c.client_context.custom\n"
+    code = (
+        "def handler(e, c):\n"
+        "    cc = c.client_context\n"
+        "    return {'custom': cc and cc.custom, 'env': cc and cc.env,\n"
+        "            'app': cc and cc.client and [cc.client.installation_id, cc.client.app_title],\n"
+        "            'identity': [c.identity.cognito_identity_id, c.identity.cognito_identity_pool_id]}\n"
+    )
     create(lam, "cc", {"app.py": code})
-    context = base64.b64encode(json.dumps({"custom": {"k": "v"}}).encode()).decode()
-    assert invoke(lam, "cc", ClientContext=context)[1] == {"k": "v"}
+    doc = {"custom": {"k": "v"}, "env": {"platform": "x"}, "client": {"installation_id": "i-1", "app_title": "App"}}
+    context = base64.b64encode(json.dumps(doc).encode()).decode()
+    assert invoke(lam, "cc", ClientContext=context)[1] == {
+        "custom": {"k": "v"}, "env": {"platform": "x"}, "app": ["i-1", "App"], "identity": [None, None]}
+    # without a client context: client_context is None, identity is still there (fields None)
+    assert invoke(lam, "cc")[1] == {"custom": None, "env": None, "app": None, "identity": [None, None]}

@@ -49,7 +49,10 @@ _INVALID = {
 def expired_token(protocol: str | None = None) -> ServiceError:
     """The error for a request signed with an expired session, in the protocol family's words."""
     code, status = _EXPIRED.get(protocol or "query", _EXPIRED["query"])
-    return ServiceError("The security token included in the request is expired", code=code, status=status)
+    # S3 words it its own way; every other service shares the STS wording
+    message = ("The provided token has expired." if protocol == "rest-xml"
+               else "The security token included in the request is expired")
+    return ServiceError(message, code=code, status=status)
 
 
 def invalid_token(protocol: str | None = None) -> ServiceError:

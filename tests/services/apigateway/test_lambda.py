@@ -198,3 +198,39 @@ def test_stage_variables_choose_the_function(apigw: Any, lam: Any, http: Any) ->
     answer = http(api_id, "dev", "/v")
     assert answer.status == 200
     assert json.loads(answer.body)["stageVariables"] == {"fn": "echo-a"}
+
+
+SUM = """
+def handler(event, context):
+    if not event["numbers"]:
+        raise Exception("nothing to add")
+    return {"sum": sum(event["numbers"]), "query": event["query"]}
+"""
+
+
+def test_non_proxy_lambda_error_pattern_catches_failures_only(apigw: Any, lam: Any, http: Any) -> None:
+    arn = function(lam, "sum", SUM)
+    api_id, _ = new_api(apigw)
+    rid = resource(apigw, api_id, "/sum")
+    apigw.put_method(restApiId=api_id, resourceId=rid, httpMethod="POST", authorizationType="NONE")
+    template = """#set($numbers = $util.parseJson($input.json('$.csv')))
+{"numbers": [#foreach($n in $numbers.split(","))#if($n != "")$n#if($foreach.hasNext),#end#end#end],
+ "query": {#foreach($name in $input.params().querystring.keySet())"$name": "$util.escapeJavaScript($input.params($name))"#if($foreach.hasNext),#end#end}}"""
+    apigw.put_integration(restApiId=api_id, resourceId=rid, httpMethod="POST", type="AWS", integrationHttpMethod="POST",
+                          uri=lambda_uri(arn), requestTemplates={"application/json": template})
+    for code in ("200", "400"):
+        apigw.put_method_response(restApiId=api_id, resourceId=rid, httpMethod="POST", statusCode=code)
+    apigw.put_integration_response(restApiId=api_id, resourceId=rid, httpMethod="POST", statusCode="200",
+                                   responseTemplates={"application/json": "$input.json('$')"})
+    # the catch-all error pattern of many templates: it must not catch a successful call
+    apigw.put_integration_response(restApiId=api_id, resourceId=rid, httpMethod="POST", statusCode="400",
+                                   selectionPattern=".+",
+                                   responseTemplates={"application/json": '{"error": "$input.path(\'$.errorMessage\')"}'})
+    deploy(apigw, api_id)
+    json_type = {"Content-Type": "application/json"}
+    ok = http(api_id, "dev", "/sum?a=1&b=x%22y", method="POST", body={"csv": "1,2,3"}, headers=json_type)
+    assert ok.status == 200
+    assert ok.json() == {"sum": 6, "query": {"a": "1", "b": 'x"y'}}
+    failed = http(api_id, "dev", "/sum", method="POST", body={"csv": ""}, headers=json_type)
+    assert failed.status == 400
+    assert failed.json() == {"error": "nothing to add"}

@@ -172,7 +172,9 @@ async def _aws(ctx: Ctx, call: Call, integration: dict[str, Any], state: Runtime
     except lambdas.LambdaUnavailable:
         raise failures.configuration_error() from None
     answer = await _invoke(ctx, call, integration, state, function, event)
-    error_message = None
+    # the selection patterns of a Lambda integration match its error message, which a successful
+    # call does not have: it gets the default response unless a pattern matches the empty string
+    error_message = ""
     if answer.failed:
         try:
             error_message = str((answer.json() or {}).get("errorMessage", ""))

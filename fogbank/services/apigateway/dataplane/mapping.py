@@ -106,8 +106,9 @@ def request_body(call: Call, integration: dict[str, Any]) -> bytes:
 
 
 def select_response(integration: dict[str, Any], output: IntegrationOutput) -> dict[str, Any]:
-    """The integration response whose selection pattern matches the Lambda error message (for a
-    failed function) or the status code, else the default one (no pattern)."""
+    """The integration response whose selection pattern matches the Lambda error message (empty
+    for a successful function) or, for other integrations, the status code; else the default
+    one (no pattern)."""
     responses = list((integration.get("integrationResponses") or {}).values())
     subject = output.error_message if output.error_message is not None else str(output.status)
     default = None
@@ -117,7 +118,8 @@ def select_response(integration: dict[str, Any], output: IntegrationOutput) -> d
             default = default or response
             continue
         try:
-            if re.fullmatch(pattern, subject, re.DOTALL):
+            # as in Java's regex (which API Gateway uses), '.' stops at a line break
+            if re.fullmatch(pattern, subject):
                 return response
         except re.error:
             continue

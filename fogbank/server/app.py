@@ -31,6 +31,7 @@ from fogbank.errors import (
     InternalFailure,
     NotImplementedOperation,
     ServiceError,
+    ServiceUnavailable,
 )
 from fogbank.metrics import MetricBuffer
 from fogbank.protocol import module_for
@@ -293,7 +294,10 @@ class App:
         route = self._rest_route(req)
         stream = None
         if route is not None and streams_payload(route.operation) and worth_spooling(headers):
-            stream = StreamedBody(self.spool_dir())
+            try:
+                stream = StreamedBody(self.spool_dir())
+            except OSError as exc:
+                log.error("could not spool a request body, buffering it in memory: %s", exc)
         try:
             chunks: list[bytes] = []
             size = 0
@@ -317,7 +321,12 @@ class App:
                 req.stream = stream
             else:
                 req.body = b"".join(chunks)
-            if header_bytes > MAX_HEADER_BYTES:
+            if stream is not None and stream.failed is not None:
+                log.error("could not spool a request body: %s", stream.failed)
+                response = self._error(route, ServiceUnavailable(
+                    f"fogbank could not save the request body ({stream.failed.strerror or stream.failed});"
+                    " nothing was written"), str(uuid.uuid4()), req)
+            elif header_bytes > MAX_HEADER_BYTES:
                 response = self._error(None, BadRequest("request headers are too large", code="RequestHeaderSectionTooLarge"), str(uuid.uuid4()), req)
             elif too_big:
                 response = self._error(None, BadRequest("request body is too large", code="RequestEntityTooLarge", status=413), str(uuid.uuid4()), req)

@@ -30,18 +30,42 @@ class StreamedBody:
         self._out: BinaryIO | None = os.fdopen(fd, "wb")
         self._in: BinaryIO | None = None
         self.size = 0
+        # a full disk or failed write: the rest of the body is read and dropped, and the
+        # request is answered with a 5xx error once it has all arrived
+        self.failed: OSError | None = None
 
     def write(self, chunk: bytes) -> None:
-        """Append the next piece of the body as it arrives."""
-        assert self._out is not None, "the body is complete"
-        self._out.write(chunk)
+        """Append the next piece of the body as it arrives (dropped after a failed write)."""
         self.size += len(chunk)
+        if self.failed is not None:
+            return
+        assert self._out is not None, "the body is complete"
+        try:
+            self._out.write(chunk)
+        except OSError as exc:
+            self._fail(exc)
 
     def finish(self) -> None:
         """The whole body has arrived: make it readable from the start."""
         if self._out is not None:
-            self._out.close()
-            self._out = None
+            out, self._out = self._out, None
+            try:
+                out.close()
+            except OSError as exc:
+                self._fail(exc)
+
+    def _fail(self, exc: OSError) -> None:
+        self.failed = self.failed or exc
+        out, self._out = self._out, None
+        if out is not None:
+            try:
+                out.close()
+            except OSError:
+                pass  # the buffered bytes that failed to flush are what failed already
+        try:
+            self.path.unlink()
+        except FileNotFoundError:
+            pass
 
     def read(self, size: int = -1) -> bytes:
         """Read like a file (from where the last read ended)."""

@@ -163,7 +163,10 @@ class Invoker:
         text = logs.report(request_id, target.version, outcome.log, outcome.duration_ms, int(target.config["MemorySize"]),
                            outcome.max_memory_mb, outcome.init_duration_ms if cold else None)
         group = target.config.get("LoggingConfig", {}).get("LogGroup") or f"/aws/lambda/{target.name}"
-        stream = f"{time.strftime('%Y/%m/%d', time.gmtime(ctx.clock.now()))}/[{target.version}]{request_id.replace('-', '')[:32]}"
+        # the stream the function was told (AWS_LAMBDA_LOG_STREAM_NAME), so context.log_stream_name finds its lines
+        stream = None if isinstance(spec, Outcome) else dict(spec.env).get("AWS_LAMBDA_LOG_STREAM_NAME")
+        if stream is None:
+            stream = f"{time.strftime('%Y/%m/%d', time.gmtime(ctx.clock.now()))}/[{target.version}]{request_id.replace('-', '')[:32]}"
         logs.ship(ctx, group, stream, text, self.flags)
         return Result(outcome.ok, outcome.body, outcome.error_type, target.version, text, request_id)
 

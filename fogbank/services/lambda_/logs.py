@@ -37,19 +37,29 @@ def tail(text: str) -> str:
 
 
 def ship(ctx: Ctx, group: str, stream: str, text: str, flags: dict[str, Any]) -> None:
-    """Send the log lines to CloudWatch Logs when fogbank has it (``flags`` caches that it has not)."""
+    """Send the log lines to CloudWatch Logs when fogbank has it (``flags`` caches that it has not).
+
+    A warm environment writes to a stream that exists: the group and stream are created only
+    when PutLogEvents finds them missing (first invocation, or after someone deleted them)."""
     if flags.get("no_logs") or not text:
         return
     now_ms = ctx.clock.now_ms()
     events = [{"timestamp": now_ms, "message": line} for line in text.splitlines() if line]
+    put = {"logGroupName": group, "logStreamName": stream, "logEvents": events}
     try:
+        try:
+            ctx.call("logs", "PutLogEvents", put)
+            return
+        except ServiceError as err:
+            if err.code != "ResourceNotFoundException":
+                raise
         for op, params in (("CreateLogGroup", {"logGroupName": group}), ("CreateLogStream", {"logGroupName": group, "logStreamName": stream})):
             try:
                 ctx.call("logs", op, params)
             except ServiceError as err:
                 if err.code != "ResourceAlreadyExistsException":
                     raise
-        ctx.call("logs", "PutLogEvents", {"logGroupName": group, "logStreamName": stream, "logEvents": events})
+        ctx.call("logs", "PutLogEvents", put)
     except ServiceError as err:
         if err.code == "NotImplemented":
             flags["no_logs"] = True

@@ -21,7 +21,14 @@ def _allow(actions: list[str] | str, resource: str = "*") -> dict[str, Any]:
     return {"Effect": "Allow", "Action": actions, "Resource": resource}
 
 
-_READ = ["*:Describe*", "*:Get*", "*:List*", "*:BatchGet*", "*:Query", "*:Scan", "*:Head*", "*:Lookup*"]
+# IAM's grammar wants a concrete service prefix in every action, so the read-only grant is spelled
+# out for the prefixes of the services fogbank serves
+_READ_PREFIXES = ("apigateway", "cloudformation", "cloudwatch", "codebuild", "codecommit", "codedeploy",
+                  "cognito-identity", "cognito-idp", "cognito-sync", "dynamodb", "ec2", "ecs", "elasticache",
+                  "elasticbeanstalk", "events", "execute-api", "firehose", "iam", "kinesis", "kinesisanalytics",
+                  "kms", "lambda", "logs", "s3", "secretsmanager", "sns", "sqs", "ssm", "sts", "tag", "xray")
+_READ_VERBS = ("Describe*", "Get*", "List*", "BatchGet*", "Query", "Scan", "Head*", "Lookup*")
+_READ = [f"{prefix}:{verb}" for prefix in _READ_PREFIXES for verb in _READ_VERBS]
 
 # name -> (path, description, document)
 _POLICIES: dict[str, tuple[str, str, str]] = {

@@ -94,3 +94,11 @@ def test_known_condition_operators(operator: str) -> None:
 def test_null_takes_no_qualifier() -> None:
     with pytest.raises(MalformedPolicy):
         parse(doc({**ALLOW, "Condition": {"ForAnyValue:Null": {"aws:TagKeys": "true"}}}))
+
+
+def test_every_aws_managed_policy_fogbank_offers_is_valid() -> None:
+    from fogbank.services.iam.builtin import all_managed
+
+    for record in all_managed():
+        document = record["_versions"][record["DefaultVersionId"]]["Document"]
+        assert parse(document).statements, record["Arn"]

@@ -29,9 +29,9 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from fogbank.context import Ctx
-from fogbank.errors import NotImplementedOperation
+from fogbank.errors import NotImplementedOperation, ServiceError
 from fogbank.services.s3 import store as keys
-from fogbank.services.s3.errors import AccessDenied, InvalidArgument, InvalidRequest
+from fogbank.services.s3.errors import AccessDenied, InvalidArgument, InvalidRequest, KmsError
 
 AES256 = "AES256"
 KMS = "aws:kms"
@@ -99,13 +99,26 @@ def kms_data_key(ctx: Ctx, key_arn: str) -> tuple[bytes, dict[str, str]] | None:
     if ctx.dispatch is None:
         return None
     try:
-        out = ctx.call("kms", "GenerateDataKey", {"KeyId": key_arn, "KeySpec": "AES_256"})  # as the caller
+        out = _call_kms(ctx, "GenerateDataKey", {"KeyId": key_arn, "KeySpec": "AES_256"})  # as the caller
     except NotImplementedOperation:
         return None
     stored = {"kms_blob": base64.b64encode(out["CiphertextBlob"]).decode()}
     if out.get("KeyId"):
         stored["kms_key"] = out["KeyId"]
     return out["Plaintext"], stored
+
+
+def _call_kms(ctx: Ctx, operation: str, request: dict[str, Any]) -> dict[str, Any]:
+    """A KMS call whose errors reach the S3 client the way S3 reports them: a denial as S3's
+    ``AccessDenied``, any other KMS error under its own code prefixed ``KMS.``."""
+    try:
+        return ctx.call("kms", operation, request)
+    except NotImplementedOperation:
+        raise
+    except ServiceError as err:
+        if err.code == "AccessDeniedException":
+            raise AccessDenied(err.message) from None
+        raise KmsError(err) from None
 
 
 def customer_key(algorithm: str | None, key_b64: str | None, key_md5: str | None, *, source: bool = False) -> bytes | None:
@@ -186,7 +199,7 @@ def object_data_key(ctx: Ctx, account: str, region: str, sse: dict[str, Any] | N
         return sse_c
     if "kms_blob" in sse:
         try:
-            out = ctx.call("kms", "Decrypt", {"CiphertextBlob": base64.b64decode(sse["kms_blob"]), "KeyId": sse["kms_key"]})
+            out = _call_kms(ctx, "Decrypt", {"CiphertextBlob": base64.b64decode(sse["kms_blob"]), "KeyId": sse["kms_key"]})
         except NotImplementedOperation:
             raise AccessDenied("fogbank cannot reach KMS to decrypt this object") from None
         return out["Plaintext"]

@@ -101,6 +101,17 @@ class _Unmodelled(_S3Error):
     unmodelled = True
 
 
+class KmsError(_Unmodelled):
+    """A KMS error met while getting or opening an object's data key: S3 answers with KMS's
+    code prefixed ``KMS.`` (``KMS.DisabledException``, ``KMS.NotFoundException``), KMS's
+    message and status."""
+
+    def __init__(self, error: ServiceError) -> None:
+        super().__init__(error.message)
+        self.code = f"KMS.{error.code}"
+        self.status = error.status
+
+
 class BadDigest(_Unmodelled):
     """A Content-MD5 or checksum that does not match the bytes received."""
 

@@ -174,6 +174,9 @@ class ListOperations:
         max_keys = MAX_KEYS if max_keys is None else min(max_keys, MAX_KEYS)
         key_marker = request.get("KeyMarker") or ""
         vid_marker = request.get("VersionIdMarker") or ""
+        if vid_marker and not key_marker:
+            raise records.bad_argument("A version-id marker cannot be specified without a key marker.",
+                                       "version-id-marker", vid_marker)
         prefix = request.get("Prefix") or ""
         delimiter = request.get("Delimiter") or ""
         out_versions: list[dict[str, Any]] = []

@@ -35,10 +35,13 @@ def test_sse_kms_default_and_named_key(s3: Any, aws: Any, bucket: str) -> None:
     assert_error(s3.put_object, "InvalidArgument", 400, Bucket=bucket, Key="x", Body=b"x", SSEKMSKeyId="abc")
     # a disabled key can neither encrypt new objects nor decrypt old ones
     kms.disable_key(KeyId=key_id)
-    assert error_of(s3.get_object, Bucket=bucket, Key="n")["ResponseMetadata"]["HTTPStatusCode"] >= 400
-    assert error_of(s3.put_object, Bucket=bucket, Key="n2", Body=b"x", ServerSideEncryption="aws:kms",
-                    SSEKMSKeyId=key_id)["ResponseMetadata"]["HTTPStatusCode"] >= 400
-    assert_error(s3.put_object, "NotFoundException", 400, Bucket=bucket, Key="x", Body=b"x", ServerSideEncryption="aws:kms",
+    # S3 answers KMS's own error code prefixed "KMS."
+    disabled = assert_error(s3.get_object, "KMS.DisabledException", 400, Bucket=bucket, Key="n")
+    assert key_id in disabled["Message"]
+    assert_error(s3.put_object, "KMS.DisabledException", 400, Bucket=bucket, Key="n2", Body=b"x",
+                 ServerSideEncryption="aws:kms", SSEKMSKeyId=key_id)
+    assert error_of(s3.head_object, Bucket=bucket, Key="n2")["ResponseMetadata"]["HTTPStatusCode"] == 404
+    assert_error(s3.put_object, "KMS.NotFoundException", 400, Bucket=bucket, Key="x", Body=b"x", ServerSideEncryption="aws:kms",
                  SSEKMSKeyId="1234abcd-12ab-34cd-56ef-1234567890ab")
 
 
@@ -97,8 +100,9 @@ def test_kms_multipart_needs_a_usable_key(s3: Any, aws: Any, bucket: str) -> Non
     uid = upload["UploadId"]
     etag = s3.upload_part(Bucket=bucket, Key="k", UploadId=uid, PartNumber=1, Body=b"part one")["ETag"]
     kms.disable_key(KeyId=key_id)
-    assert error_of(s3.upload_part, Bucket=bucket, Key="k", UploadId=uid, PartNumber=2,
-                    Body=b"x")["ResponseMetadata"]["HTTPStatusCode"] >= 400
+    assert_error(s3.upload_part, "KMS.DisabledException", 400, Bucket=bucket, Key="k", UploadId=uid, PartNumber=2, Body=b"x")
+    assert_error(s3.create_multipart_upload, "KMS.DisabledException", 400, Bucket=bucket, Key="k2",
+                 ServerSideEncryption="aws:kms", SSEKMSKeyId=key_id)
     kms.enable_key(KeyId=key_id)
     s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=uid, MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
     got = s3.get_object(Bucket=bucket, Key="k")

@@ -93,6 +93,9 @@ def test_list_versions_order_and_paging(s3: Any, bucket: str) -> None:
             break
         kwargs = {"KeyMarker": page["NextKeyMarker"], "VersionIdMarker": page["NextVersionIdMarker"]}
     assert seen == [(v["Key"], v["VersionId"]) for v in listed]
+    # a version-id marker means nothing without the key it belongs to
+    error = assert_error(s3.list_object_versions, "InvalidArgument", 400, Bucket=bucket, VersionIdMarker=ids["a"][0])
+    assert error["ArgumentName"] == "version-id-marker"
 
 
 def test_delete_objects_with_versions(s3: Any, bucket: str) -> None:

@@ -148,6 +148,9 @@ def _method(spec: dict[str, Any], operation: dict[str, Any], shared: list[Any], 
             params[f"method.request.{where}.{param['name']}"] = bool(param.get("required", where == "path"))
     if params:
         method["requestParameters"] = params
+    models = _request_models(spec, operation, shared)
+    if models:
+        method["requestModels"] = models
     for requirement in operation.get("security", spec.get("security") or []):
         for scheme in requirement:
             if scheme in authorizers:
@@ -178,6 +181,41 @@ def _method(spec: dict[str, Any], operation: dict[str, Any], shared: list[Any], 
     else:
         warnings.append(f"No integration defined for method {name}")
     return method
+
+
+def _model_name(schema: Any) -> str | None:
+    ref = schema.get("$ref") if isinstance(schema, dict) else None
+    return ref.rsplit("/", 1)[-1] if isinstance(ref, str) else None
+
+
+def _request_models(spec: dict[str, Any], operation: dict[str, Any], shared: list[Any]) -> dict[str, str]:
+    """Content type -> model name of a method's body: OpenAPI 3's ``requestBody`` or Swagger's
+    ``in: body`` parameter, where its schema names a model."""
+    if _v3(spec):
+        content = (operation.get("requestBody") or {}).get("content") or {}
+        found = {ctype: _model_name((entry or {}).get("schema")) for ctype, entry in content.items()}
+        return {ctype: name for ctype, name in found.items() if name}
+    for param in [*shared, *(operation.get("parameters") or [])]:
+        name = _model_name(param.get("schema")) if param.get("in") == "body" else None
+        if name:
+            types = operation.get("consumes") or spec.get("consumes") or ["application/json"]
+            return {ctype: name for ctype in types}
+    return {}
+
+
+def _local_refs(schema: Any, v3: bool) -> Any:
+    """API Gateway's model URLs in a stored schema back to references within the definition."""
+    if isinstance(schema, dict):
+        out = {}
+        for key, value in schema.items():
+            if key == "$ref" and isinstance(value, str) and value.startswith("https://apigateway.amazonaws.com/"):
+                out[key] = ("#/components/schemas/" if v3 else "#/definitions/") + value.rsplit("/", 1)[-1]
+            else:
+                out[key] = _local_refs(value, v3)
+        return out
+    if isinstance(schema, list):
+        return [_local_refs(v, v3) for v in schema]
+    return schema
 
 
 def _integration(ext: dict[str, Any]) -> dict[str, Any]:
@@ -235,7 +273,7 @@ def export(api: dict[str, Any], frozen: dict[str, Any], stage: dict[str, Any], h
         if item:
             paths[resource["path"]] = item
     spec["paths"] = paths
-    models = {m["name"]: json.loads(m.get("schema") or "{}") for m in frozen["models"].values()}
+    models = {m["name"]: _local_refs(json.loads(m.get("schema") or "{}"), v3) for m in frozen["models"].values()}
     if v3:
         components: dict[str, Any] = {}
         if models:
@@ -283,8 +321,19 @@ def _export_method(method: dict[str, Any], frozen: dict[str, Any], schemes: dict
             param: dict[str, Any] = {"name": pname, "in": location, "required": bool(required)}
             param.update({"schema": {"type": "string"}} if v3 else {"type": "string"})
             parameters.append(param)
+    body_models = method.get("requestModels") or {}
+    if body_models and v3:
+        operation["requestBody"] = {"content": {ctype: {"schema": {"$ref": "#/components/schemas/" + name}}
+                                                for ctype, name in body_models.items()}, "required": True}
+    elif body_models:
+        operation["consumes"] = list(body_models)
+        parameters.append({"in": "body", "name": next(iter(body_models.values())), "required": True,
+                           "schema": {"$ref": "#/definitions/" + next(iter(body_models.values()))}})
     if parameters:
         operation["parameters"] = parameters
+    validator = frozen["validators"].get(method.get("requestValidatorId") or "")
+    if extensions and validator is not None:
+        operation["x-amazon-apigateway-request-validator"] = validator["name"]
     responses = {}
     for code, response in (method.get("methodResponses") or {}).items():
         entry: dict[str, Any] = {"description": f"{code} response"}

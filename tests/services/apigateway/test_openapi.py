@@ -108,3 +108,47 @@ def test_import_failures(apigw: Any) -> None:
     warned = apigw.import_rest_api(body=no_integration)
     assert warned["warnings"]
     assert error_of(apigw.get_export, restApiId=warned["id"], stageName="nope", exportType="oas30")[:2] == ("NotFoundException", 404)
+
+
+SWAGGER_WITH_MODELS = {
+    "swagger": "2.0",
+    "info": {"title": "orders", "version": "1"},
+    "x-amazon-apigateway-request-validators": {"body": {"validateRequestBody": True, "validateRequestParameters": False}},
+    "definitions": {
+        "Line": {"type": "object", "required": ["sku"], "properties": {"sku": {"type": "string"}}},
+        "Order": {"type": "object", "required": ["lines"],
+                  "properties": {"lines": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/Line"}}}},
+    },
+    "paths": {"/orders": {"post": {
+        "consumes": ["application/json"],
+        "parameters": [{"in": "body", "name": "Order", "required": True, "schema": {"$ref": "#/definitions/Order"}}],
+        "x-amazon-apigateway-request-validator": "body",
+        "responses": {"200": {"description": "ok"}},
+        "x-amazon-apigateway-integration": {
+            "type": "mock", "requestTemplates": {"application/json": '{"statusCode": 200}'},
+            "responses": {"default": {"statusCode": "200", "responseTemplates": {"application/json": '{"ok": true}'}}}},
+    }}},
+}
+
+
+def test_body_models_validate_after_import_and_round_trip(apigw: Any, http: Any) -> None:
+    api_id = apigw.import_rest_api(body=json.dumps(SWAGGER_WITH_MODELS).encode())["id"]
+    orders = next(r for r in apigw.get_resources(restApiId=api_id)["items"] if r["path"] == "/orders")
+    assert apigw.get_method(restApiId=api_id, resourceId=orders["id"], httpMethod="POST")["requestModels"] == {
+        "application/json": "Order"}
+    deploy(apigw, api_id)
+    json_type = {"Content-Type": "application/json"}
+    bad = http(api_id, "dev", "/orders", method="POST", body={"lines": [{"qty": 1}]}, headers=json_type)
+    assert bad.status == 400
+    assert bad.json() == {"message": "Invalid request body"}
+    assert http(api_id, "dev", "/orders", method="POST", body={"lines": [{"sku": "a"}]}, headers=json_type).status == 200
+    exported = json.loads(apigw.get_export(restApiId=api_id, stageName="dev", exportType="oas30",
+                                           parameters={"extensions": "apigateway"})["body"].read())
+    operation = exported["paths"]["/orders"]["post"]
+    assert operation["requestBody"]["content"] == {"application/json": {"schema": {"$ref": "#/components/schemas/Order"}}}
+    assert operation["x-amazon-apigateway-request-validator"] == "body"
+    assert exported["components"]["schemas"]["Order"]["properties"]["lines"]["items"] == {"$ref": "#/components/schemas/Line"}
+    copy = apigw.import_rest_api(body=json.dumps(exported).encode())["id"]
+    deploy(apigw, copy)
+    assert http(copy, "dev", "/orders", method="POST", body={"lines": []}, headers=json_type).status == 400
+    assert http(copy, "dev", "/orders", method="POST", body={"lines": [{"sku": "b"}]}, headers=json_type).status == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
 import subprocess
 import sys
@@ -60,3 +62,33 @@ def test_unusable_data_dir_exits_4(tmp_path: Path) -> None:
     out = run("serve", "--data-dir", str(blocker / "data"), "--port", "0")
     assert out.returncode == 4
     assert "data directory" in out.stderr
+
+
+def test_status_and_reset_of_one_service_on_a_live_server(aws, fogbank) -> None:
+    port = fogbank.endpoint.rsplit(":", 1)[1]
+    aws("sqs").create_queue(QueueName="forgotten")
+    aws("s3").create_bucket(Bucket="kept")
+    out = run("status", "--port", port)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["services"]["sqs"] == "available"
+    out = run("reset", "sqs", "--port", port)
+    assert (out.returncode, out.stdout.strip()) == (0, "reset: sqs")
+    assert "QueueUrls" not in aws("sqs").list_queues()
+    assert [b["Name"] for b in aws("s3").list_buckets()["Buckets"]] == ["kept"]
+    out = run("reset", "nosuchservice", "--port", port)
+    assert out.returncode == 2 and "nosuchservice" in out.stderr
+    assert run("reset", "--port", port).returncode == 0
+    assert aws("s3").list_buckets()["Buckets"] == []
+
+
+def test_env_lines_configure_a_working_client(fogbank, tmp_path: Path) -> None:
+    port = fogbank.endpoint.rsplit(":", 1)[1]
+    out = run("env", "--port", port)
+    assert out.returncode == 0
+    env = dict(line.removeprefix("export ").split("=", 1) for line in out.stdout.splitlines())
+    env.update(PATH=os.environ.get("PATH", ""), AWS_CONFIG_FILE=str(tmp_path / "none"),
+               AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"))
+    call = subprocess.run([sys.executable, "-m", "awscli", "sts", "get-caller-identity"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert call.returncode == 0, call.stderr
+    assert json.loads(call.stdout)["Account"] == "000000000000"

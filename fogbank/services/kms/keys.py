@@ -189,6 +189,13 @@ def load(ctx: Ctx, account: str, region: str, key_id: str) -> dict[str, Any] | N
     record = kstore.load(ctx.store.get(kstore.key_key(account, region, key_id)))
     if record is None:
         return None
+    if record["state"] == "PendingReplicaDeletion" and record["replicas"]:
+        for replica_region in list(record["replicas"]):
+            # a replica past its deletion date leaves its primary's list (and may start its countdown)
+            load(ctx, account, replica_region, key_id)
+        record = kstore.load(ctx.store.get(kstore.key_key(account, region, key_id)))
+        if record is None:
+            return None
     if not _due(record, ctx.clock.now()):
         return record
     with ctx.store.transaction() as txn:
@@ -217,6 +224,11 @@ def remove(txn: Any, record: dict[str, Any]) -> None:
         primary = kstore.load(txn.get(kstore.key_key(account, record["primary_region"], key_id)))
         if primary is not None and region in primary["replicas"]:
             primary["replicas"].remove(region)
+            if primary["state"] == "PendingReplicaDeletion" and not primary["replicas"]:
+                # the primary's own waiting period begins when its last replica is deleted
+                gone_at = record["deletion_date"] if record["deletion_date"] is not None else primary["created"]
+                primary["state"] = "PendingDeletion"
+                primary["deletion_date"] = gone_at + primary["pending_window"] * DAY
             txn.put(kstore.key_key(account, record["primary_region"], key_id), kstore.dump(primary))
 
 
@@ -302,6 +314,8 @@ def metadata(ctx: Ctx, record: dict[str, Any]) -> dict[str, Any]:
     }
     if record["state"] == "PendingDeletion":
         meta["DeletionDate"] = when(record["deletion_date"])
+        meta["PendingDeletionWindowInDays"] = record["pending_window"]
+    if record["state"] == "PendingReplicaDeletion":
         meta["PendingDeletionWindowInDays"] = record["pending_window"]
     if record["current"] and record["spec"] == "SYMMETRIC_DEFAULT" and record["state"] != "PendingImport":
         meta["CurrentKeyMaterialId"] = record["current"]

@@ -25,6 +25,8 @@ from fogbank.services.kms.errors import (
 
 MAX_TAGS = 50
 MIN_WINDOW, MAX_WINDOW, DEFAULT_WINDOW = 7, 30, 30
+#: the states of a key whose deletion is scheduled
+PENDING = ("PendingDeletion", "PendingReplicaDeletion")
 SUPPORTED_ORIGINS = ("AWS_KMS", "EXTERNAL")
 
 
@@ -178,26 +180,29 @@ def schedule_key_deletion(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
 
     def change(record: dict[str, Any]) -> None:
         customer_managed(record, "ScheduleKeyDeletion")
-        if record["state"] == "PendingDeletion":
+        if record["state"] in PENDING:
             raise invalid_state(keys.arn(record), record["state"])
+        record["pending_window"] = window
+        if record["multi_region"] and record["primary_region"] == record["region"] and record["replicas"]:
+            # a primary outlives its replicas: its waiting period starts when the last one is deleted
+            record["state"] = "PendingReplicaDeletion"
+            record["deletion_date"] = None
+            return
         record["state"] = "PendingDeletion"
         record["deletion_date"] = ctx.clock.now() + window * keys.DAY
-        record["pending_window"] = window
 
     record = update(ctx, request["KeyId"], change)
-    return {
-        "KeyId": keys.arn(record),
-        "DeletionDate": keys.when(record["deletion_date"]),
-        "KeyState": "PendingDeletion",
-        "PendingWindowInDays": window,
-    }
+    answer = {"KeyId": keys.arn(record), "KeyState": record["state"], "PendingWindowInDays": window}
+    if record["deletion_date"] is not None:
+        answer["DeletionDate"] = keys.when(record["deletion_date"])
+    return answer
 
 
 def cancel_key_deletion(ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
     """Cancel a scheduled deletion; the key comes back Disabled, as in AWS."""
 
     def change(record: dict[str, Any]) -> None:
-        if record["state"] != "PendingDeletion":
+        if record["state"] not in PENDING:
             raise KMSInvalidStateException(f"{keys.arn(record)} is not pending deletion.")
         has_material = record["origin"] != "EXTERNAL" or keys.secret(record) is not None
         record["state"] = "Disabled" if has_material else "PendingImport"

@@ -11,9 +11,7 @@ LIMITATIONS: key policies and grants are stored, listed and returned but not enf
 grant constraints or grant tokens checked); key material lives in fogbank's store, not an HSM;
 custom key stores (CloudHSM, external), key agreement (DeriveSharedSecret), ML-DSA/ML-KEM/SM2/
 Ed25519 key specs and GetKeyLastUsage answer NotImplemented or UnsupportedOperationException;
-scheduling deletion of a multi-Region primary does not wait for its replicas
-(no PendingReplicaDeletion); imported material for replicas is not checked against the primary's
-ValidTo; ciphertext blobs use fogbank's own format (not byte-compatible with AWS's); the
+imported material for replicas is not checked against the primary's ValidTo; ciphertext blobs use fogbank's own format (not byte-compatible with AWS's); the
 Recipient (Nitro Enclaves attestation) parameter is ignored.
 """
 

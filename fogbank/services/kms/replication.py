@@ -23,7 +23,7 @@ def _primary(ctx: Ctx, key_id: str) -> dict[str, Any]:
         raise UnsupportedOperationException(f"{arn} is not a multi-Region key.")
     if record["primary_region"] != record["region"]:
         raise UnsupportedOperationException(f"{arn} is not a multi-Region primary key.")
-    if record["state"] == "PendingDeletion":
+    if record["state"] in ("PendingDeletion", "PendingReplicaDeletion"):
         raise invalid_state(arn, record["state"])
     return record
 

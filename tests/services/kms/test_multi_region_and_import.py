@@ -42,6 +42,42 @@ def test_replicas_decrypt_each_others_ciphertexts(aws, kms) -> None:
     assert error_of(exc)[0] == "UnsupportedOperationException"
 
 
+def test_primary_waits_for_its_replicas_before_deletion(aws, kms, fogbank) -> None:
+    key_id = kms.create_key(MultiRegion=True)["KeyMetadata"]["KeyId"]
+    kms.replicate_key(KeyId=key_id, ReplicaRegion="eu-west-1")
+    europe = aws("kms", region="eu-west-1", account=ACCOUNT)
+    scheduled = kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+    assert scheduled["KeyState"] == "PendingReplicaDeletion" and "DeletionDate" not in scheduled
+    meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    assert (meta["KeyState"], meta["PendingDeletionWindowInDays"]) == ("PendingReplicaDeletion", 7)
+    with pytest.raises(ClientError) as exc:
+        kms.encrypt(KeyId=key_id, Plaintext=b"x")
+    assert error_of(exc)[:2] == ("KMSInvalidStateException", 400)
+    with pytest.raises(ClientError) as exc:
+        kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+    assert error_of(exc)[0] == "KMSInvalidStateException"
+    # the replica still works while the primary waits for it
+    blob = europe.encrypt(KeyId=key_id, Plaintext=b"eu")["CiphertextBlob"]
+    assert europe.decrypt(CiphertextBlob=blob)["Plaintext"] == b"eu"
+    europe.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=7)
+    fogbank.advance(7 * DAY + 1)
+    # the last replica is gone: the primary's own 7-day waiting period has begun
+    meta = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+    assert meta["KeyState"] == "PendingDeletion" and meta["MultiRegionConfiguration"]["ReplicaKeys"] == []
+    fogbank.advance(7 * DAY)
+    with pytest.raises(ClientError) as exc:
+        kms.describe_key(KeyId=key_id)
+    assert error_of(exc)[0] == "NotFoundException"
+
+
+def test_primary_replica_deletion_can_be_cancelled(aws, kms) -> None:
+    key_id = kms.create_key(MultiRegion=True)["KeyMetadata"]["KeyId"]
+    kms.replicate_key(KeyId=key_id, ReplicaRegion="eu-west-1")
+    kms.schedule_key_deletion(KeyId=key_id, PendingWindowInDays=10)
+    kms.cancel_key_deletion(KeyId=key_id)
+    assert kms.describe_key(KeyId=key_id)["KeyMetadata"]["KeyState"] == "Disabled"
+
+
 def test_single_region_keys_cannot_replicate(kms) -> None:
     key_id = kms.create_key()["KeyMetadata"]["KeyId"]
     with pytest.raises(ClientError) as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
+from typing import Any
 
 import pytest
 
@@ -75,3 +76,42 @@ def test_full_reset_returns_the_clock_to_real_time(fogbank) -> None:
     call(fogbank.endpoint, "POST", "/_fogbank/reset", b"")
     _, after = call(fogbank.endpoint, "GET", "/_fogbank/clock")
     assert after["offset_seconds"] == 0
+
+
+def test_drop_in_resets_forget_state(aws, fogbank) -> None:
+    for path in ("/moto-api/reset", "/_localstack/state/reset"):
+        aws("sqs").create_queue(QueueName="q")
+        aws("s3").create_bucket(Bucket="bkt")
+        status, _ = call(fogbank.endpoint, "POST", path, b"")
+        assert status == 200
+        assert "QueueUrls" not in aws("sqs").list_queues()
+        assert aws("s3").list_buckets()["Buckets"] == []
+
+
+def test_localstack_health_values(fogbank) -> None:
+    _, body = call(fogbank.endpoint, "GET", "/_localstack/health")
+    assert set(body) >= {"services", "edition", "version"}
+    assert set(body["services"].values()) <= {"available", "running", "disabled"}
+    assert body["services"]["sqs"] == "available" and body["services"]["sns"] == "disabled"
+    _, ours = call(fogbank.endpoint, "GET", "/_fogbank/health")
+    assert set(body["services"]) == set(ours["services"])
+
+
+def test_default_account_for_non_account_keys() -> None:
+    import boto3
+
+    from tests.conftest import start_server, stop_server
+
+    server = start_server(env={"FOGBANK_DEFAULT_ACCOUNT": "123456789012"})
+    try:
+        def client(service: str, key: str) -> Any:
+            return boto3.client(service, endpoint_url=server.endpoint, region_name="us-east-1",
+                                aws_access_key_id=key, aws_secret_access_key="test")
+
+        assert client("sts", "test").get_caller_identity()["Account"] == "123456789012"
+        assert client("sts", "111111111111").get_caller_identity()["Account"] == "111111111111"
+        url = client("sqs", "test").create_queue(QueueName="q")["QueueUrl"]
+        assert "/123456789012/q" in url
+        assert "QueueUrls" not in client("sqs", "111111111111").list_queues()
+    finally:
+        stop_server(server)

@@ -3,6 +3,7 @@ directory is refused with exit code 4 and left untouched."""
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import subprocess
@@ -79,3 +80,24 @@ def test_sigterm_finishes_a_write_in_flight(tmp_path: Path) -> None:
         assert s3.get_object(Bucket="bkt", Key="in-flight")["Body"].read() == body
     finally:
         stop_server(again)
+
+
+def test_one_access_log_line_per_request(tmp_path: Path) -> None:
+    import boto3
+    from botocore.exceptions import ClientError
+
+    server = start_server("--log-level", "info")
+    sts = boto3.client("sts", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
+                       aws_secret_access_key="test")
+    sts.get_caller_identity()
+    try:
+        boto3.client("sns", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
+                     aws_secret_access_key="test").list_topics()
+    except ClientError:
+        pass
+    server.process.send_signal(signal.SIGTERM)  # shutting down flushes the log
+    assert server.process.wait(timeout=15) == 0
+    log = server.log()
+    stop_server(server)
+    assert re.search(r"sts\.GetCallerIdentity -> 200 \(\d+\.\d ms\)", log), log
+    assert re.search(r"sns\.ListTopics -> 501 \(\d+\.\d ms\)", log), log

@@ -96,6 +96,7 @@ class MultipartOperations:
         mode, kms_key = objects.sse_settings(ctx, bucket, request)
         sse_c = crypto.customer_key(request.get("SSECustomerAlgorithm"), request.get("SSECustomerKey"), request.get("SSECustomerKeyMD5"))
         _, sse = crypto.new_object_key(ctx, bucket.account, bucket.region, mode, kms_key, sse_c)
+        objects.mark_bucket_key(bucket, request, sse)
         algorithm = request.get("ChecksumAlgorithm")
         records.requested_algorithms(request)  # refuses unknown algorithms
         ctype = request.get("ChecksumType") or ("COMPOSITE" if algorithm and algorithm not in ("CRC64NVME",) else "FULL_OBJECT")

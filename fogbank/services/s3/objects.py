@@ -67,6 +67,19 @@ def sse_settings(ctx: Ctx, bucket: Bucket, request: dict[str, Any]) -> tuple[str
     return mode, kms_key
 
 
+def mark_bucket_key(bucket: Bucket, request: dict[str, Any], sse: dict[str, Any] | None) -> None:
+    """Record an S3 Bucket Key on a new SSE-KMS object: the request's ``BucketKeyEnabled``, else
+    the bucket default encryption rule's."""
+    if sse is None or sse["mode"] != crypto.KMS:
+        return
+    enabled = request.get("BucketKeyEnabled")
+    if enabled is None:
+        default = bucket.cfg("encryption") or {}
+        enabled = bool((default.get("Rules") or [{}])[0].get("BucketKeyEnabled"))
+    if enabled:
+        sse["bucket_key"] = True
+
+
 def check_write_conditions(ctx: Ctx, bucket: Bucket, key: str, request: dict[str, Any]) -> None:
     """Conditional writes: ``If-None-Match: *`` (create only) and ``If-Match`` (replace only that ETag)."""
     if_none = request.get("IfNoneMatch")
@@ -131,8 +144,7 @@ class ObjectOperations:
         mode, kms_key = sse_settings(ctx, bucket, request)
         sse_c = crypto.customer_key(request.get("SSECustomerAlgorithm"), request.get("SSECustomerKey"), request.get("SSECustomerKeyMD5"))
         data_key, sse = crypto.new_object_key(ctx, bucket.account, bucket.region, mode, kms_key, sse_c)
-        if sse is not None and request.get("BucketKeyEnabled") and sse["mode"] == crypto.KMS:
-            sse["bucket_key"] = True
+        mark_bucket_key(bucket, request, sse)
         _, chunked = records.strip_chunked(request.get("ContentEncoding"))
         written = payload.write(ctx, request.get("Body"), chunked=chunked,
                                 algorithms=records.requested_algorithms(request), data_key=data_key)
@@ -309,6 +321,7 @@ class ObjectOperations:
         mode, kms_key = sse_settings(ctx, bucket, request)
         sse_c = crypto.customer_key(request.get("SSECustomerAlgorithm"), request.get("SSECustomerKey"), request.get("SSECustomerKeyMD5"))
         data_key, sse = crypto.new_object_key(ctx, bucket.account, bucket.region, mode, kms_key, sse_c)
+        mark_bucket_key(bucket, request, sse)
         algos = [request["ChecksumAlgorithm"]] if request.get("ChecksumAlgorithm") else [
             a for a in (source.get("sums") or {}) if source.get("ctype", "FULL_OBJECT") == "FULL_OBJECT"
         ]

@@ -79,6 +79,19 @@ def test_bucket_default_encryption(s3: Any, aws: Any, bucket: str) -> None:
     assert "ServerSideEncryption" not in s3.put_object(Bucket=bucket, Key="plain", Body=b"x")
 
 
+
+def test_bucket_key_from_the_default_rule(s3: Any, bucket: str) -> None:
+    config = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}, "BucketKeyEnabled": True}]}
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=config)
+    assert s3.put_object(Bucket=bucket, Key="k", Body=b"x")["BucketKeyEnabled"] is True
+    assert s3.head_object(Bucket=bucket, Key="k")["BucketKeyEnabled"] is True
+    assert s3.copy_object(Bucket=bucket, Key="c", CopySource=f"{bucket}/k")["BucketKeyEnabled"] is True
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="m")
+    assert upload["BucketKeyEnabled"] is True
+    # the request's own setting wins over the bucket's
+    assert "BucketKeyEnabled" not in s3.put_object(Bucket=bucket, Key="off", Body=b"x", BucketKeyEnabled=False)
+
+
 def test_encrypted_multipart(s3: Any, bucket: str) -> None:
     parts = [os.urandom(5 * 1024 * 1024), os.urandom(1000)]
     uid = s3.create_multipart_upload(Bucket=bucket, Key="k", SSECustomerAlgorithm="AES256", SSECustomerKey=KEY)["UploadId"]

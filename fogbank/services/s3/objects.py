@@ -28,6 +28,7 @@ from fogbank.services.s3.errors import (
     InvalidPartNumber,
     InvalidRequest,
     MalformedXML,
+    MethodNotAllowed,
     NoSuchKey,
     NoSuchVersion,
     ObjectAlreadyInActiveTierError,
@@ -118,7 +119,10 @@ def readable_source(ctx: Ctx, request: dict[str, Any]) -> tuple[Bucket, dict[str
     """The bucket and version a CopySource names, checked for copy-source conditions and archives."""
     src_bucket_name, src_key, src_version = parse_copy_source(request["CopySource"])
     src_bucket = buckets.load(ctx, src_bucket_name)
-    source = versions.find(ctx, src_bucket, src_key, src_version)
+    try:
+        source = versions.find(ctx, src_bucket, src_key, src_version)
+    except MethodNotAllowed:
+        raise InvalidRequest("The source of a copy request may not specifically refer to a delete marker by version id.") from None
     if not glacier.readable(source, ctx.clock.now()):
         raise InvalidObjectState(StorageClass=source.get("sc"))
     conditions.check(source, request, prefix="CopySource", copy=True)

@@ -116,3 +116,8 @@ def test_copy_from_a_version(s3: Any, bucket: str) -> None:
     out = s3.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": "k", "VersionId": v1})
     assert out["CopySourceVersionId"] == v1
     assert s3.get_object(Bucket=bucket, Key="copy")["Body"].read() == b"old"
+    marker = s3.delete_object(Bucket=bucket, Key="k")["VersionId"]
+    assert_error(s3.copy_object, "NoSuchKey", 404, Bucket=bucket, Key="c2", CopySource={"Bucket": bucket, "Key": "k"})
+    error = assert_error(s3.copy_object, "InvalidRequest", 400, Bucket=bucket, Key="c2",
+                         CopySource={"Bucket": bucket, "Key": "k", "VersionId": marker})
+    assert "delete marker" in error["Message"]

@@ -251,9 +251,6 @@ def test_long_poll_wakes_when_delay_ends(aws: Any, sqs: Any, fogbank: Any) -> No
     assert [m["Body"] for m in box["result"]["Messages"]] == ["soon"]
 
 
-@pytest.mark.skip(reason="protocol validation refuses message system attribute names in ReceiveMessage's deprecated "
-                         "AttributeNames (modelled as QueueAttributeName); AWS accepts them: needs skip_enum in "
-                         "spec/extras/sqs.json")
 def test_deprecated_attribute_names_take_system_attributes(sqs: Any, queue: str) -> None:
     sqs.send_message(QueueUrl=queue, MessageBody="m")
     got = sqs.receive_message(QueueUrl=queue, AttributeNames=["ApproximateReceiveCount"])["Messages"][0]

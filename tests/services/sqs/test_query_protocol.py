@@ -9,8 +9,6 @@ import urllib.request
 import xml.etree.ElementTree as ET
 from typing import Any
 
-import pytest
-
 NS = "{http://queue.amazonaws.com/doc/2012-11-05/}"
 AUTH = "AWS4-HMAC-SHA256 Credential={key}/20240101/{region}/sqs/aws4_request, SignedHeaders=host, Signature=0"
 
@@ -82,8 +80,6 @@ def test_query_account_isolation(fogbank: Any) -> None:
     assert status == 400
 
 
-@pytest.mark.skip(reason="query requests POSTed to the queue's URL without a QueueUrl parameter (older SDKs do this) "
-                         "are refused with MissingParameter: the protocol layer should take QueueUrl from the path")
 def test_queue_url_from_request_path(fogbank: Any) -> None:
     call(fogbank.endpoint, {"Action": "CreateQueue", "QueueName": "bypath"})
     status, root = call(fogbank.endpoint, {"Action": "SendMessage", "MessageBody": "x"}, path="/000000000000/bypath")

@@ -241,7 +241,9 @@ def cmd_coverage(config: Config, args: argparse.Namespace) -> int:
 
 def cmd_env(config: Config, args: argparse.Namespace) -> int:
     """Print the shell lines that point AWS clients at this fogbank."""
-    endpoint = f"http://{'localhost' if config.host in ('127.0.0.1', '0.0.0.0') else config.host}:{config.port}"
+    # 127.0.0.1 rather than localhost: Node.js tries ::1 first for localhost (fogbank listens on
+    # IPv4), and SDKs use S3 path-style addressing with an IP endpoint, no *.localhost DNS needed
+    endpoint = f"http://{'127.0.0.1' if config.host in ('127.0.0.1', '0.0.0.0', 'localhost') else config.host}:{config.port}"
     for line in (
         f"export AWS_ENDPOINT_URL={endpoint}",
         "export AWS_ACCESS_KEY_ID=test",

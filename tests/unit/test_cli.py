@@ -21,7 +21,7 @@ def run(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
 def test_env_prints_exports(capsys: pytest.CaptureFixture) -> None:
     assert main(["env", "--port", "4600"]) == 0
     out = capsys.readouterr().out
-    assert "export AWS_ENDPOINT_URL=http://localhost:4600" in out
+    assert "export AWS_ENDPOINT_URL=http://127.0.0.1:4600" in out
     assert "export AWS_ACCESS_KEY_ID=test" in out
 
 

@@ -14,12 +14,13 @@ Object Lock retention and legal holds are in ``lock``.
 
 LIMITATIONS: bucket policies, ACLs and public access blocks are stored, not enforced (IAM
 enforcement does that); cross-account access is not checked; aws-chunked chunk signatures are
-parsed but not verified (``fogbank.auth.chunked`` has the hook); event notifications go to SQS
-and Lambda (SNS once fogbank has it); lifecycle expirations send no notifications; Select, torrents,
-directory buckets, analytics/inventory/metrics/intelligent-tiering configurations and WriteGetObjectResponse are not implemented. Needing the
-server: ranges are answered with status 200 (not 206), OPTIONS preflights and CORS headers on
-actual requests wait for the server to call ``cors``, and presigned-URL expiry for it to call
-``presigned.check_expiry``.
+checked only when fogbank verifies signatures; event notifications go to SQS and Lambda (SNS
+once fogbank has it); lifecycle expirations send no notifications; Select, torrents, directory
+buckets, analytics/inventory/metrics/intelligent-tiering configurations and
+WriteGetObjectResponse are not implemented. New buckets have no default encryption (AWS applies
+SSE-S3 to every new bucket); RestoreObject answers 200 where S3 answers 202 for a new restore,
+and error responses carry no CORS headers (both need the server: a status override and the
+``after`` hook on errors).
 """
 
 from __future__ import annotations

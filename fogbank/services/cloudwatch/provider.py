@@ -39,6 +39,8 @@ from fogbank.services.cloudwatch.errors import (
 
 MAX_DATAPOINTS = 1440
 LIST_PAGE = 500
+#: metrics in one PutMetricData (MetricData and EntityMetricData together)
+MAX_DATA = 1000
 
 
 def _ts(seconds: float) -> datetime:
@@ -72,9 +74,14 @@ class Provider:
         namespace = request["Namespace"]
         if namespace.startswith("AWS/") and not ctx.extras.get("internal_metrics"):
             raise invalid(f"The value {namespace} for parameter Namespace is invalid.")
-        data = request.get("MetricData") or []
+        # entity-tagged data is stored as plain data: fogbank keeps no entity index
+        data = list(request.get("MetricData") or [])
+        for entity in request.get("EntityMetricData") or []:
+            data += entity.get("MetricData") or []
         if not data:
             raise missing("The parameter MetricData is required.")
+        if len(data) > MAX_DATA:
+            raise invalid(f"The collection MetricData must not have a size greater than {MAX_DATA}.")
         now = ctx.clock.now()
         # data for one slot (same metric, time slot and unit) is merged before it is written
         merged: dict[tuple, tuple[dict[str, Any], int, int, str, Any]] = {}

@@ -136,6 +136,19 @@ def test_aws_namespaces_are_reserved(cw: Any) -> None:
     assert "AWS/EC2" in exc.value.response["Error"]["Message"]
 
 
+def test_at_most_1000_metrics_per_call_with_entity_data_counted(cw: Any) -> None:
+    entity = {"Entity": {"KeyAttributes": {"Type": "Service", "Name": "checkout", "Environment": "prod"}},
+              "MetricData": [{"MetricName": "Entity", "Value": 2}]}
+    too_many = [{"MetricName": "x", "Value": 1}] * 1000
+    with pytest.raises(ClientError) as exc:
+        cw.put_metric_data(Namespace="App", MetricData=too_many, EntityMetricData=[entity])
+    assert error(exc) == ("InvalidParameterValue", 400)
+    assert exc.value.response["Error"]["Message"] == "The collection MetricData must not have a size greater than 1000."
+    assert cw.list_metrics()["Metrics"] == []
+    cw.put_metric_data(Namespace="App", EntityMetricData=[entity])
+    assert [m["MetricName"] for m in cw.list_metrics(Namespace="App")["Metrics"]] == ["Entity"]
+
+
 def test_too_many_dimensions(cw: Any) -> None:
     dims = [{"Name": f"d{i}", "Value": "v"} for i in range(31)]
     with pytest.raises(ClientError) as exc:

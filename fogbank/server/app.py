@@ -271,6 +271,12 @@ class App:
         for name, value in err.headers.items():
             response.set_header(name, value)
         _add_request_ids(response, service, request_id)
+        http_hooks = _HTTP_HOOKS.get(service) if route is not None else None
+        if http_hooks is not None:
+            try:  # e.g. S3's CORS headers, so that a browser can read the error too
+                http_hooks().after(self.background_ctx(service), req, response)
+            except Exception:
+                log.error("HTTP hook failed on an error answer:\n%s", traceback.format_exc())
         return response
 
     # --- ASGI --------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+import pytest
+
 from tests.services.s3.helpers import assert_error
 
 RULES = [{"AllowedOrigins": ["https://*.example.com"], "AllowedMethods": ["GET", "PUT"], "AllowedHeaders": ["*"],
@@ -42,3 +44,12 @@ def test_preflight_over_http(s3: Any, bucket: str, fogbank: Any) -> None:
     status, _ = _options(fogbank.endpoint, f"/{bucket}/file.txt", {
         "Origin": "https://evil.org", "Access-Control-Request-Method": "PUT"})
     assert status == 403
+
+
+def test_error_answers_carry_cors_headers_too(s3: Any, bucket: str, fogbank: Any) -> None:
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": RULES})
+    req = urllib.request.Request(f"{fogbank.endpoint}/{bucket}/missing.txt", headers={"Origin": "https://app.example.com"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(req)
+    assert info.value.code == 404
+    assert info.value.headers["Access-Control-Allow-Origin"] == "https://app.example.com"

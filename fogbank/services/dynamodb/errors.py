@@ -87,6 +87,26 @@ class IndexNotFoundException(_DynamoError):
     """The named index does not exist."""
 
 
+class BackupNotFoundException(_DynamoError):
+    """No backup has the given ARN."""
+
+
+class TableNotFoundException(_DynamoError):
+    """The source table of a backup or restore does not exist."""
+
+
+class TableAlreadyExistsException(_DynamoError):
+    """A restore's target table exists already."""
+
+
+class PointInTimeRecoveryUnavailableException(_DynamoError):
+    """Point-in-time recovery is not enabled on the source table."""
+
+
+class InvalidRestoreTimeException(_DynamoError):
+    """A RestoreDateTime outside the table's restorable window."""
+
+
 def validation(message: str) -> ServiceError:
     """DynamoDB's generic ValidationException with AWS's message."""
     return ServiceError(message, code="ValidationException", status=400)

@@ -6,6 +6,10 @@
   (..., "ttl", name, expires_at, pk[, sk])           -> b"" (items to delete once the clock passes)
   (..., "stream", name, label, seq)                  -> one stream record (JSON)
   (..., "txtoken", token)                            -> a TransactWriteItems ClientRequestToken
+  (..., "backup", backup_id)                         -> an on-demand backup's record (JSON)
+  (..., "backupitem", backup_id, pk[, sk])           -> an item document as the backup took it
+  (..., "pitr", name, pk[, sk], micros)              -> the item document just before its first
+                                                        change at that instant (b"" if absent)
 
 Key attribute values become key elements that sort as DynamoDB sorts them: S as ``str``
 (code point order = UTF-8 byte order), N as ``Decimal`` (numeric), B as ``bytes``. So a Query is
@@ -63,6 +67,26 @@ def stream_prefix(account: str, region: str, name: str, label: str | None = None
 def token_key(account: str, region: str, token: str) -> tuple:
     """A TransactWriteItems idempotency token's record."""
     return (SERVICE, account, region, "txtoken", token)
+
+
+def backup_key(account: str, region: str, backup_id: str) -> tuple:
+    """Where an on-demand backup's record lives."""
+    return (SERVICE, account, region, "backup", backup_id)
+
+
+def backups_prefix(account: str, region: str) -> tuple:
+    """The prefix of every backup record of an account and region."""
+    return (SERVICE, account, region, "backup")
+
+
+def backup_items_prefix(account: str, region: str, backup_id: str) -> tuple:
+    """The prefix of the items a backup holds."""
+    return (SERVICE, account, region, "backupitem", backup_id)
+
+
+def pitr_prefix(account: str, region: str, name: str) -> tuple:
+    """The prefix of a table's point-in-time history (earlier versions of changed items)."""
+    return (SERVICE, account, region, "pitr", name)
 
 
 def key_element(value: dict[str, Any]) -> Any:

@@ -96,6 +96,7 @@ class Registry:
             txn.delete_prefix(keys.ttl_prefix(a, r, name))
             # the Streams API finds a stream through its table, so its records go with it
             txn.delete_prefix(keys.stream_prefix(a, r, name))
+            txn.delete_prefix(keys.pitr_prefix(a, r, name))
         self._cache[(a, r, name)] = None
 
     def names(self, ctx: Ctx) -> list[str]:
@@ -342,4 +343,11 @@ def describe(ctx: Ctx, table: Table, status: str = "ACTIVE", with_stats: bool = 
             out["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["view"]}
         out["LatestStreamLabel"] = stream["label"]
         out["LatestStreamArn"] = stream_arn(ctx, name, stream["label"])
+    restore = record.get("restore")
+    if restore:
+        summary: dict[str, Any] = {"SourceTableArn": restore["source"], "RestoreDateTime": _stamp(restore["time"]),
+                                   "RestoreInProgress": False}
+        if restore.get("backup"):
+            summary["SourceBackupArn"] = restore["backup"]
+        out["RestoreSummary"] = summary
     return out

@@ -91,10 +91,19 @@ def apply(
                 txn.delete(keys.ttl_prefix(a, r, name) + (before,) + key)
             if after is not None:
                 txn.put(keys.ttl_prefix(a, r, name) + (after,) + key, b"")
+    if table.record.get("pitr"):
+        _remember(ctx, txn, table, key, old)
     stream = table.stream
     if stream is not None:
         source = new if new is not None else old
         feed.append(ctx, txn, name, stream, table.key_of(source), old, new, service=service)  # type: ignore[arg-type]
+
+
+def _remember(ctx: Ctx, txn: Any, table: Table, key: tuple, old: dict[str, Any] | None) -> None:
+    # point-in-time recovery needs the item as it was before its first change at each instant
+    at = keys.pitr_prefix(ctx.account, ctx.region, table.name) + key + (int(ctx.clock.now() * 1_000_000),)
+    if txn.get(at) is None:
+        txn.put(at, keys.dump_item(old, item_size(old)) if old is not None else b"")
 
 
 def load(ctx: Ctx, reader: Any, table: Table, key: tuple) -> dict[str, Any] | None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fogbank.context import Ctx
+from fogbank.errors import ServiceError
 from fogbank.services.cloudwatch import actions, composite, evaluation, metrics, queries, reasons
 from fogbank.services.cloudwatch import store as keys
 from fogbank.services.cloudwatch.alarmconfig import check_composite, check_metric_alarm, period_of
@@ -235,7 +236,11 @@ class Alarms:
     def _points(self, ctx: Ctx, config: dict[str, Any], start: int, end: int, period: int) -> list[Point]:
         grid = range(start, end, period)
         if config.get("Metrics"):
-            results = queries.run(ctx, config["Metrics"], start, end)
+            try:
+                results = queries.run(ctx, config["Metrics"], start, end)
+            except ServiceError:
+                # an expression that fails on this data is no data: one alarm must not break reads
+                results = []
             main = next((s for q, s in results if q.get("ReturnData", True) and q["Id"] != config.get("ThresholdMetricId")), [])
             band = next((s for q, s in results if q["Id"] == config.get("ThresholdMetricId")), [])
             series = main[0].points if main else {}

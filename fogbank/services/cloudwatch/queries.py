@@ -20,8 +20,8 @@ from fogbank.services.cloudwatch.errors import (
     missing,
 )
 from fogbank.services.cloudwatch.math import MathError, parse
-from fogbank.services.cloudwatch.math.evaluate import Env, Series, evaluate
-from fogbank.services.cloudwatch.math.parser import references
+from fogbank.services.cloudwatch.math.evaluate import FUNCTIONS, Env, Series, evaluate
+from fogbank.services.cloudwatch.math.parser import calls, references
 from fogbank.services.cloudwatch.math.search import MetricId, compile_search
 
 _ID = re.compile(r"^[a-z][a-zA-Z0-9_]*$")
@@ -85,9 +85,13 @@ def validate_queries(queries: list[dict[str, Any]], prefix: str = "MetricDataQue
                 raise missing(f"The parameter {where}.MetricStat.Metric.MetricName is required.")
         else:
             try:
-                parse(query["Expression"])
+                tree = parse(query["Expression"])
             except MathError as err:
                 raise ValidationException(f"Error in expression {qid}: {err.message}") from None
+            # refused now, so a stored alarm never holds an expression that cannot be evaluated
+            unknown = sorted(calls(tree) - FUNCTIONS.keys())
+            if unknown:
+                raise ValidationException(f"Error in expression {qid}: Unknown function: {unknown[0]}")
             if query.get("Period") is not None:
                 check_period(query["Period"], f"{where}.Period")
     if not any(q.get("ReturnData", True) for q in queries):

@@ -184,6 +184,23 @@ def test_metric_math_alarm(cw: Any, minute: Any) -> None:
     assert "0.75" in a["StateReason"]
 
 
+def test_math_alarm_that_cannot_be_evaluated_never_breaks_describe(cw: Any, minute: Any) -> None:
+    stat = {"Id": "m", "MetricStat": {"Metric": {"Namespace": "App", "MetricName": "Errors"}, "Period": 60, "Stat": "Sum"},
+            "ReturnData": False}
+    with pytest.raises(ClientError) as exc:  # a function fogbank cannot evaluate is refused at once
+        cw.put_metric_alarm(AlarmName="band", EvaluationPeriods=1, ComparisonOperator="GreaterThanUpperThreshold",
+                            ThresholdMetricId="ad", Metrics=[stat, {"Id": "ad", "Expression": "NO_SUCH_FUNCTION(m, 2)"}])
+    assert exc.value.response["Error"]["Code"] == "ValidationError"
+    assert "Unknown function: NO_SUCH_FUNCTION" in exc.value.response["Error"]["Message"]
+    # an expression that parses but fails on the data is evaluated as missing data
+    cw.put_metric_alarm(AlarmName="odd", EvaluationPeriods=1, Threshold=1, ComparisonOperator="GreaterThanThreshold",
+                        TreatMissingData="breaching", Metrics=[stat, {"Id": "e", "Expression": "MAX([m, 1])"}])
+    now = minute()
+    put(cw, now, 3.0)
+    minute()
+    assert states(cw) == {"odd": "ALARM"}
+
+
 def test_composite_alarm_follows_its_children(cw: Any, minute: Any) -> None:
     now = minute()
     alarm(cw, "child-a", EvaluationPeriods=1)

@@ -37,6 +37,17 @@ class HttpRequest:
     # For operations whose payload is a streaming blob (S3 PutObject, UploadPart) the body is not
     # in ``body`` but spooled to disk: a ``fogbank.server.bodies.StreamedBody`` (file-like).
     stream: Any = None
+    # The headers as received, repeats kept apart: (name, value) byte pairs (names lower case).
+    raw_headers: Any = ()
+    # The client's address (for aws:SourceIp and API Gateway's identity.sourceIp).
+    peer: str = "127.0.0.1"
+
+    @property
+    def header_list(self) -> list[tuple[str, str]]:
+        """Every header as (lower-case name, value), repeated headers kept apart and in order."""
+        if not self.raw_headers:
+            return [(k, v) for k, v in self.headers.items()]
+        return [(n.decode("latin-1").lower(), v.decode("latin-1")) for n, v in self.raw_headers]
 
     @cached_property
     def query(self) -> dict[str, list[str]]:

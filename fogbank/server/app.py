@@ -297,6 +297,10 @@ class App:
         raw_path = scope.get("raw_path") or scope["path"].encode()
         path = raw_path.decode("latin-1").split("?", 1)[0]
         req = HttpRequest(scope["method"], path, scope.get("query_string", b"").decode("latin-1"), headers)
+        req.raw_headers = scope["headers"]
+        client = scope.get("client")
+        if client:
+            req.peer = client[0]
         route = self._rest_route(req)
         stream = None
         if route is not None and streams_payload(route.operation) and worth_spooling(headers):

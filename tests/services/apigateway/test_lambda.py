@@ -4,6 +4,7 @@ templates with error selection, and the integration timeout."""
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 from typing import Any
 
@@ -108,6 +109,46 @@ def test_proxy_event_has_the_version_1_shape(apigw: Any, lam: Any, http: Any) ->
     event = png.json()
     assert event["isBase64Encoded"] is True
     assert base64.b64decode(event["body"]) == b"\x89PNG\x00\xff"
+
+
+def raw_call(gw: Any, path: str, headers: list[tuple[str, str]], source: str = "127.0.0.1") -> Any:
+    """One HTTP request sent from ``source`` with ``headers`` exactly as listed (repeats kept)."""
+    port = int(gw.endpoint.rsplit(":", 1)[1])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60, source_address=(source, 0))
+    try:
+        conn.putrequest("GET", path)
+        for name, value in headers:
+            conn.putheader(name, value)
+        conn.endheaders()
+        answer = conn.getresponse()
+        assert answer.status == 200, answer.read()
+        return json.loads(answer.read())
+    finally:
+        conn.close()
+
+
+def test_repeated_headers_and_the_client_address_reach_the_event(gw: Any, apigw: Any, lam: Any) -> None:
+    arn = function(lam, "echo", ECHO)
+    api_id, _ = new_api(apigw)
+    proxy(apigw, api_id, "/e", arn)
+    deploy(apigw, api_id)
+    # Every 127/8 address is local on Linux, so a second source address shows where sourceIp comes from.
+    event = raw_call(gw, f"/restapis/{api_id}/dev/_user_request_/e?t=1&t=2&t=&u=x",
+                     [("X-Thing", "a"), ("X-Other", "o"), ("X-Thing", "b"), ("X-Forwarded-For", "203.0.113.9")],
+                     source="127.0.0.2")
+    assert event["multiValueHeaders"]["X-Thing"] == ["a", "b"]
+    assert event["headers"]["X-Thing"] == "b"
+    assert event["multiValueHeaders"]["X-Other"] == ["o"]
+    assert event["headers"]["X-Forwarded-For"] == "203.0.113.9, 127.0.0.2"
+    assert event["multiValueHeaders"]["X-Forwarded-For"] == ["203.0.113.9, 127.0.0.2"]
+    assert event["multiValueQueryStringParameters"] == {"t": ["1", "2", ""], "u": ["x"]}
+    assert event["queryStringParameters"] == {"t": "", "u": "x"}
+    assert event["requestContext"]["identity"]["sourceIp"] == "127.0.0.2"
+    plain = raw_call(gw, f"/restapis/{api_id}/dev/_user_request_/e", [("X-Thing", "only")])
+    assert plain["multiValueHeaders"]["X-Thing"] == ["only"]
+    assert plain["headers"]["X-Forwarded-For"] == "127.0.0.1"
+    assert plain["requestContext"]["identity"]["sourceIp"] == "127.0.0.1"
+    assert plain["multiValueQueryStringParameters"] is None
 
 
 def test_malformed_proxy_responses_are_502(apigw: Any, lam: Any, http: Any) -> None:

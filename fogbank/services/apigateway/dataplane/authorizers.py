@@ -23,7 +23,7 @@ def _identity_value(call: Call, source: str) -> str | None:
         if source.startswith(prefix):
             name = source[len(prefix):]
             if kind == "header":
-                return call.headers.get(name.lower()) or None
+                return (",".join(call.header_values(name)) if "multivalue" in prefix else call.header(name)) or None
             values = call.query_multi().get(name)
             return ",".join(values) if values else None
     if source.startswith("stageVariables."):
@@ -52,10 +52,11 @@ def _event(call: Call, authorizer: dict[str, Any], token: str | None) -> dict[st
     if authorizer["type"] == "TOKEN":
         return {"type": "TOKEN", "authorizationToken": token, "methodArn": call.method_arn()}
     query = call.query_multi()
+    multi = call.event_header_lists()
     return {
         "type": "REQUEST", "methodArn": call.method_arn(), "resource": call.resource["path"], "path": call.path,
-        "httpMethod": call.req.method, "headers": call.event_headers(),
-        "multiValueHeaders": {k: [v] for k, v in call.event_headers().items()},
+        "httpMethod": call.req.method, "headers": {k: v[-1] for k, v in multi.items()},
+        "multiValueHeaders": multi,
         "queryStringParameters": {k: v[-1] for k, v in query.items()},
         "multiValueQueryStringParameters": query, "pathParameters": call.path_params,
         "stageVariables": call.stage_variables, "requestContext": call.context(),

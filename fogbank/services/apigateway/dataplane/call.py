@@ -65,18 +65,34 @@ class Call:
         """The query string with the last value of each name (as the 1.0 event has it)."""
         return {name: values[-1] for name, values in self.query_multi().items()}
 
-    def event_headers(self) -> dict[str, str]:
-        """Headers as the proxy event carries them, with the ``X-Forwarded-*`` headers API Gateway's
-        front end adds (apps behind a proxy integration build their own URLs from them)."""
-        headers = {header_name(k): v for k, v in self.req.headers.items()}
-        peer = "127.0.0.1"
-        forwarded = headers.get("X-Forwarded-For")
-        headers["X-Forwarded-For"] = f"{forwarded}, {peer}" if forwarded else peer
+    def header_values(self, name: str) -> list[str]:
+        """Every value a header arrived with, in order (repeated headers kept apart)."""
+        name = name.lower()
+        return [value for key, value in self.req.header_list if key == name]
+
+    def header(self, name: str) -> str | None:
+        """A header's last value, as API Gateway hands a single-valued header on."""
+        values = self.header_values(name)
+        return values[-1] if values else None
+
+    def event_header_lists(self) -> dict[str, list[str]]:
+        """Headers as the proxy event's ``multiValueHeaders`` carries them, with the
+        ``X-Forwarded-*`` headers API Gateway's front end adds (apps behind a proxy integration
+        build their own URLs from them)."""
+        headers: dict[str, list[str]] = {}
+        for name, value in self.req.header_list:
+            headers.setdefault(header_name(name), []).append(value)
+        # The front end appends the connecting address to whatever chain the client sent.
+        headers["X-Forwarded-For"] = [", ".join([*headers.pop("X-Forwarded-For", []), self.req.peer])]
         host = self.req.headers.get("host", "")
         port = host.rsplit(":", 1)[1] if ":" in host and host.rsplit(":", 1)[1].isdigit() else "80"
-        headers.setdefault("X-Forwarded-Port", port)
-        headers.setdefault("X-Forwarded-Proto", "http")
+        headers.setdefault("X-Forwarded-Port", [port])
+        headers.setdefault("X-Forwarded-Proto", ["http"])
         return headers
+
+    def event_headers(self) -> dict[str, str]:
+        """The proxy event's single-valued ``headers``: each header's last value."""
+        return {name: values[-1] for name, values in self.event_header_lists().items()}
 
     def method_arn(self) -> str:
         """``arn:aws:execute-api:region:account:api/stage/METHOD/path`` of this request."""
@@ -115,7 +131,7 @@ class Call:
         authorizer = self.authorizer or {}
         identity = {
             "cognitoIdentityPoolId": None, "accountId": None, "cognitoIdentityId": None, "caller": None,
-            "sourceIp": self.req.headers.get("x-forwarded-for", "127.0.0.1").split(",")[0].strip(),
+            "sourceIp": self.req.peer,
             "principalOrgId": None, "accessKey": None, "cognitoAuthenticationType": None,
             "cognitoAuthenticationProvider": None, "userArn": None,
             "userAgent": self.req.headers.get("user-agent"), "user": None,

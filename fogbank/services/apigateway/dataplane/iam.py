@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 
 from fogbank.auth import identity, principals
 from fogbank.auth import verify as auth_verify
-from fogbank.auth.enforce import SOURCE_IP, decide
+from fogbank.auth.enforce import decide
 from fogbank.auth.policy import Policy, PolicySet, Request
 from fogbank.auth.policy.cache import parsed_or_none
 from fogbank.auth.policy.evaluate import Caller
@@ -114,7 +114,7 @@ def authorize(ctx: Ctx, call: Call, signed: bool) -> None:
                    "aws:EpochTime": str(int(now)), "aws:RequestedRegion": call.region}
         policies = PolicySet(identity=[], resource=resource_policy)
         who, shown, owner = Caller(), "anonymous", None
-    context.update({"aws:SourceIp": SOURCE_IP, "aws:SecureTransport": "false", "aws:ResourceAccount": call.account})
+    context.update({"aws:SourceIp": call.req.peer, "aws:SecureTransport": "false", "aws:ResourceAccount": call.account})
     verdict = decide(policies, Request(ACTION, resource, context, who, owner))
     if verdict.allowed:
         return

@@ -63,15 +63,15 @@ async def _dispatch(ctx: Ctx, call: Call, integration: dict[str, Any], state: Ru
 
 def proxy_event(call: Call) -> dict[str, Any]:
     """The payload format 1.0 event of a REST API Lambda proxy integration."""
-    headers = call.event_headers()
+    multi = call.event_header_lists()
     query = call.query_multi()
     body, encoded = call.body_for_event()
     return {
         "resource": call.resource["path"],
         "path": call.path,
         "httpMethod": call.req.method,
-        "headers": headers or None,
-        "multiValueHeaders": {k: [v] for k, v in headers.items()} or None,
+        "headers": {k: v[-1] for k, v in multi.items()} or None,
+        "multiValueHeaders": multi or None,
         "queryStringParameters": {k: v[-1] for k, v in query.items()} or None,
         "multiValueQueryStringParameters": query or None,
         "pathParameters": dict(call.path_params) or None,

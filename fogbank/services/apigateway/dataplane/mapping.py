@@ -47,7 +47,7 @@ def request_value(call: Call, source: str) -> str | None:
         if source.startswith(prefix):
             name = source[len(prefix):]
             if kind == "header":
-                return call.headers.get(name.lower())
+                return (",".join(call.header_values(name)) if "multivalue" in prefix else call.header(name))
             if kind == "query":
                 values = call.query_multi().get(name)
                 return None if not values else (",".join(values) if "multivalue" in prefix else values[-1])

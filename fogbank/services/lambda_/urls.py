@@ -92,8 +92,14 @@ def _signed(req: HttpRequest) -> bool:
 
 def event_for(req: HttpRequest, path: str, url_id: str, account: str, region: str, request_id: str, now: float) -> dict[str, Any]:
     """The payload format 2.0 event AWS sends a function for an HTTP request to its URL."""
-    headers = {k: v for k, v in req.headers.items() if k != "cookie"}
-    cookies = [c.strip() for c in req.headers.get("cookie", "").split(";") if c.strip()]
+    headers: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in req.header_list:
+        if name == "cookie":
+            cookies.extend(c.strip() for c in value.split(";") if c.strip())
+        else:
+            # Payload 2.0 folds a repeated header into one comma-separated value.
+            headers[name] = f"{headers[name]},{value}" if name in headers else value
     query: dict[str, str] = {}
     for key, value in parse_qsl(req.query_string, keep_blank_values=True):
         query[key] = f"{query[key]},{value}" if key in query else value
@@ -119,7 +125,7 @@ def event_for(req: HttpRequest, path: str, url_id: str, account: str, region: st
                 "method": req.method,
                 "path": unquote(path),
                 "protocol": "HTTP/1.1",
-                "sourceIp": "127.0.0.1",
+                "sourceIp": req.peer,
                 "userAgent": req.headers.get("user-agent", ""),
             },
             "requestId": request_id,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import urllib.error
 import urllib.request
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from tests.services.lambda_.helpers import create
 
@@ -136,3 +137,29 @@ def test_base64_response_body(lam: Any) -> None:
     status, headers, body = call(url, "/")
     assert (status, headers["content-type"], body) == (200, "application/octet-stream", bytes([1, 2, 3]))
     assert base64.b64encode(body) == b"AQID"
+
+
+def test_repeated_headers_are_comma_joined_and_source_ip_is_the_client(lam: Any) -> None:
+    code = 'import json\ndef handler(e, c):\n    return {"statusCode": 200, "body": json.dumps(e)}\n'
+    create(lam, "echo", {"app.py": code})
+    parts = urlsplit(lam.create_function_url_config(FunctionName="echo", AuthType="NONE")["FunctionUrl"])
+    # Every 127/8 address is local on Linux, so a second source address shows where sourceIp comes from.
+    conn = http.client.HTTPConnection("127.0.0.1", parts.port, timeout=60, source_address=("127.0.0.2", 0))
+    try:
+        conn.putrequest("GET", "/e?q=1&q=2", skip_host=True)
+        for name, value in [("Host", parts.netloc), ("X-Thing", "a"), ("Cookie", "c=1"), ("X-Thing", "b"),
+                            ("Cookie", "d=2; e=3")]:
+            conn.putheader(name, value)
+        conn.endheaders()
+        answer = conn.getresponse()
+        assert answer.status == 200
+        event = json.loads(answer.read())
+    finally:
+        conn.close()
+    assert event["headers"]["x-thing"] == "a,b"
+    assert "cookie" not in event["headers"]
+    assert event["cookies"] == ["c=1", "d=2", "e=3"]
+    assert event["queryStringParameters"] == {"q": "1,2"}
+    assert event["requestContext"]["http"]["sourceIp"] == "127.0.0.2"
+    _, _, body = call(urlunsplit(parts), "/e")
+    assert json.loads(body)["requestContext"]["http"]["sourceIp"] == "127.0.0.1"

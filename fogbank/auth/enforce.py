@@ -18,7 +18,8 @@ and grants, Lambda function policy, a role's trust policy) by AWS's evaluation l
   user, as in AWS); anonymous callers only get what a resource policy grants to ``*``.
 
 The request context carries the caller's global keys (``fogbank.auth.identity``, cached per IAM
-generation), ``aws:SourceIp`` (127.0.0.1: callers are local), ``aws:SecureTransport`` (false:
+generation), ``aws:SourceIp`` (the client's address; a service's call for
+its caller keeps ``ctx.extras["source_ip"]``, else 127.0.0.1), ``aws:SecureTransport`` (false:
 fogbank speaks plain HTTP), ``aws:ResourceAccount``, ``aws:ResourceTag/*`` (SQS, Lambda, KMS and
 IAM roles from their records; DynamoDB and SSM only when a policy in force tests the key),
 ``kms:ViaService`` and ``aws:CalledVia`` for calls a service makes for its caller
@@ -123,7 +124,8 @@ def admit(ctx: Ctx, authn: Authenticated, protocol: str, params: dict[str, Any],
         who = Caller(account=caller.account, arns=caller.arns, direct=(caller.arn,))
         base = identity.request_context(caller, now, ctx.region)
     base["aws:SecureTransport"] = "false"
-    base["aws:SourceIp"] = SOURCE_IP
+    # Calls a service makes for its caller carry no HTTP request of their own.
+    base["aws:SourceIp"] = req.peer if req is not None else ctx.extras.get("source_ip", SOURCE_IP)
     via = ctx.extras.get("via_service")
     if via:
         base["aws:CalledVia"] = [f"{via}.amazonaws.com"]

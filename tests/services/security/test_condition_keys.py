@@ -1,13 +1,19 @@
 """Global condition keys in force: aws:ResourceTag/* (SQS, KMS, Lambda, DynamoDB, SSM),
-aws:SourceIp (local callers come from 127.0.0.1) and aws:SecureTransport (false over plain HTTP)."""
+aws:SourceIp (the address the request came from) and aws:SecureTransport (false over plain HTTP)."""
 
 from __future__ import annotations
 
+import http.client
+import json
 from typing import Any
 
 import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
+from tests.conftest import Server
 from tests.services.security.conftest import allow, deny, policy
 
 BLUE = {"StringEquals": {"aws:ResourceTag/team": "blue"}}
@@ -61,3 +67,37 @@ def test_source_ip_and_secure_transport(root, user) -> None:
         "s3:*", ["arn:aws:s3:::tls-bucket", "arn:aws:s3:::tls-bucket/*"], Principal="*",
         Condition={"Bool": {"aws:SecureTransport": "false"}})))
     _denied(lambda: root("s3").put_object(Bucket="tls-bucket", Key="k", Body=b"1"))
+
+
+def _send_from(server: Server, source: str, key: dict[str, str], queue_url: str) -> tuple[int, dict[str, Any]]:
+    """SendMessage signed with ``key`` and sent from the local address ``source``."""
+    body = json.dumps({"QueueUrl": queue_url, "MessageBody": "x"}).encode()
+    request = AWSRequest("POST", server.endpoint + "/", data=body, headers={
+        "Content-Type": "application/x-amz-json-1.0", "X-Amz-Target": "AmazonSQS.SendMessage"})
+    SigV4Auth(Credentials(key["AccessKeyId"], key["SecretAccessKey"]), "sqs", "us-east-1").add_auth(request)
+    port = int(server.endpoint.rsplit(":", 1)[1])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        conn.request("POST", "/", body=body, headers=dict(request.headers.items()))
+        answer = conn.getresponse()
+        return answer.status, json.loads(answer.read() or b"{}")
+    finally:
+        conn.close()
+
+
+def test_source_ip_is_the_clients_address(secure: Server, root: Any) -> None:
+    url = root("sqs").create_queue(QueueName="q")["QueueUrl"]
+    iam = root("iam")
+    iam.create_user(UserName="pinned")
+    iam.put_user_policy(UserName="pinned", PolicyName="p", PolicyDocument=policy(
+        allow("sqs:SendMessage", Condition={"IpAddress": {"aws:SourceIp": "127.0.0.2/32"}})))
+    key = iam.create_access_key(UserName="pinned")["AccessKey"]
+    # Every 127/8 address is local on Linux: the same user, two client addresses.
+    status, answer = _send_from(secure, "127.0.0.2", key, url)
+    assert status == 200, answer
+    assert "MessageId" in answer
+    status, answer = _send_from(secure, "127.0.0.1", key, url)
+    assert status == 403
+    assert "AccessDenied" in answer["__type"]
+    assert root("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])[
+        "Attributes"]["ApproximateNumberOfMessages"] == "1"

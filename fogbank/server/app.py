@@ -241,6 +241,7 @@ class App:
             host=req.host,
             dispatch=self.dispatch,
             metrics=self.metric_buffer,
+            extras={"source_ip": req.peer},  # calls to other services keep the caller's address
         )
         # --- auth: IAM enforcement (fogbank.auth.enforce) ---
         if authn is not None:

@@ -12,8 +12,8 @@ TestInvokeMethod/TestInvokeAuthorizer and domain name access associations are no
 custom domain names are stored but not served; stage caching is accepted but nothing is cached;
 canary settings are stored but all traffic goes to the stage's deployment; execution and access
 logs and metrics are not yet sent to CloudWatch; AWS_IAM methods need a signature always but
-policies (identity and the API's resource policy) are evaluated only under --enforce-iam, with
-aws:SourceIp always 127.0.0.1; AWS integrations reach Lambda only, and credentials of
+policies (identity and the API's resource policy) are evaluated only under --enforce-iam;
+AWS integrations reach Lambda only, and credentials of
 ``arn:aws:iam::*:user/*`` (the caller's own) are not passed through;
 COGNITO_USER_POOLS authorizers answer 500 until fogbank has Cognito; HTTP APIs (apigatewayv2)
 are a separate service. The server hands over header names in lower case and repeated headers

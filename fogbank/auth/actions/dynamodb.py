@@ -97,7 +97,8 @@ def _context(ctx: Ctx, operation: str, request: dict[str, Any]) -> dict[str, Any
 
 
 _MEMBERS = (("TableName", _table), ("RequestItems", _each_table), ("StreamArn", _as_is), ("ResourceArn", _as_is),
-            ("BackupArn", _as_is), ("GlobalTableName", _table), ("TableArn", _as_is), ("ShardIterator", None))
+            ("BackupArn", _as_is), ("GlobalTableName", _table), ("TableArn", _as_is), ("ShardIterator", None),
+            ("SourceTableArn", _as_is), ("SourceTableName", _table))
 
 
 def _iterator(ctx: Ctx, value: Any, request: dict[str, Any]) -> list[tuple[str, str | None, tuple[str, str] | None]]:

@@ -108,7 +108,8 @@ def test_clock_jump_backfills_each_minute(sqs: Any, cw: Any, fogbank: Any, minut
     assert eventually(visible, expected) == expected
     # the delayed message shows as delayed until its delay has passed
     delayed = points(cw, "ApproximateNumberOfMessagesDelayed", "m-jump", "Maximum", start + 60, end)
-    assert [v for _, v in delayed] == [0.0, 1.0, 1.0, 0.0, 0.0]  # the first sample predates the send
+    # the first minute's sample may predate the send or not, as the sampler's timing falls: skip it
+    assert [v for _, v in delayed][1:] == [1.0, 1.0, 0.0, 0.0]
 
 
 def test_alarm_on_queue_depth(sqs: Any, cw: Any, fogbank: Any, minute: Any) -> None:

@@ -9,12 +9,13 @@ facts (the request member that carries it, the error when it is absent, how the 
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.s3 import buckets, notifications, records, replication, versions
+from fogbank.services.s3 import buckets, crypto, notifications, records, replication, versions
 from fogbank.services.s3.errors import (
     InvalidBucketState,
     MalformedPolicy,
@@ -27,7 +28,6 @@ from fogbank.services.s3.errors import (
     NoSuchWebsiteConfiguration,
     OwnershipControlsNotFoundError,
     ReplicationConfigurationNotFoundError,
-    ServerSideEncryptionConfigurationNotFoundError,
     _S3Error,
 )
 
@@ -143,9 +143,12 @@ class ConfigOperations:
     delete_bucket_lifecycle = _delete("lifecycle")
 
     put_bucket_encryption = _put("encryption", "ServerSideEncryptionConfiguration")
-    get_bucket_encryption = _get(
-        "encryption", ServerSideEncryptionConfigurationNotFoundError, lambda v: {"ServerSideEncryptionConfiguration": v}
-    )
+    def get_bucket_encryption(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """GetBucketEncryption: the configuration put, else the SSE-S3 default every bucket has."""
+        bucket = buckets.load(ctx, request["Bucket"])
+        return {"ServerSideEncryptionConfiguration": copy.deepcopy(bucket.cfg("encryption") or crypto.DEFAULT_ENCRYPTION)}
+
+    # deleting the configuration returns the bucket to the SSE-S3 default
     delete_bucket_encryption = _delete("encryption")
 
     put_bucket_website = _put("website", "WebsiteConfiguration")

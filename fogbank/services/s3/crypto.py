@@ -7,8 +7,12 @@ counter plus ``offset // 16``. Integrity comes from the ETag/checksums S3 alread
 from the cipher (CTR is unauthenticated; the threat model is "bytes at rest are not plaintext").
 
 Data keys:
-- SSE-S3 (``AES256``): a random data key per object, wrapped (AES-256-GCM) with the account and
-  region's master key, which is kept in the store; only the wrapped key is in the object record.
+- SSE-S3 (``AES256``): the account and region's S3 key, kept in the store, with the blob's own
+  random initial counter. Every bucket encrypts this way by default (as S3 does since January
+  2023), so the cost per object is kept to one cipher setup: no per-object key to generate, wrap
+  and unwrap. Random 128-bit counters make two blobs sharing keystream as unlikely as guessing
+  the key. Records written with a per-object key wrapped under the region key (``wrapped``)
+  are still read.
 - SSE-KMS (``aws:kms``): the data key comes from KMS's GenerateDataKey (``ctx.call``), and only
   its ciphertext is stored; reading calls KMS's Decrypt, so a disabled key or a caller without
   ``kms:Decrypt`` gets KMS's error. The default key is the account's ``aws/s3`` key. Where no KMS
@@ -34,6 +38,10 @@ from fogbank.services.s3 import store as keys
 from fogbank.services.s3.errors import AccessDenied, InvalidArgument, InvalidRequest, KmsError
 
 AES256 = "AES256"
+# A bucket's encryption configuration when none was put (or after DeleteBucketEncryption).
+DEFAULT_ENCRYPTION: dict[str, Any] = {
+    "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": AES256}, "BucketKeyEnabled": False}]
+}
 KMS = "aws:kms"
 SSE_C = "SSE-C"
 _BLOCK = 16
@@ -164,6 +172,8 @@ def new_object_key(ctx: Ctx, account: str, region: str, mode: str | None, kms_ke
         return sse_c, {"mode": SSE_C, "key_md5": key_md5(sse_c)}
     if mode is None:
         return None, None
+    if mode == AES256:
+        return _master(ctx, account, region), {"mode": AES256}
     data_key = os.urandom(32)
     record: dict[str, Any] = {"mode": mode}
     if mode == KMS:
@@ -203,7 +213,8 @@ def object_data_key(ctx: Ctx, account: str, region: str, sse: dict[str, Any] | N
         except NotImplementedOperation:
             raise AccessDenied("fogbank cannot reach KMS to decrypt this object") from None
         return out["Plaintext"]
-    return _unwrap(_master(ctx, account, region), sse["wrapped"])
+    master = _master(ctx, account, region)
+    return _unwrap(master, sse["wrapped"]) if "wrapped" in sse else master
 
 
 def response_fields(sse: dict[str, Any] | None) -> dict[str, Any]:

@@ -46,16 +46,19 @@ STORAGE_CLASSES = frozenset({
 })
 
 
+def encryption_config(bucket: Bucket) -> dict[str, Any]:
+    """The bucket's default encryption: the configuration put, else SSE-S3 (every bucket has one)."""
+    return bucket.cfg("encryption") or crypto.DEFAULT_ENCRYPTION
+
+
 def sse_settings(ctx: Ctx, bucket: Bucket, request: dict[str, Any]) -> tuple[str | None, str | None]:
     """The SSE mode and KMS key for a new object: the request's, else the bucket default's."""
     mode = request.get("ServerSideEncryption")
     kms_key = request.get("SSEKMSKeyId")
     if mode is None and request.get("SSECustomerAlgorithm") is None:
-        default = bucket.cfg("encryption")
-        if default:
-            rule = (default.get("Rules") or [{}])[0].get("ApplyServerSideEncryptionByDefault") or {}
-            mode = rule.get("SSEAlgorithm")
-            kms_key = kms_key or rule.get("KMSMasterKeyID")
+        rule = (encryption_config(bucket).get("Rules") or [{}])[0].get("ApplyServerSideEncryptionByDefault") or {}
+        mode = rule.get("SSEAlgorithm")
+        kms_key = kms_key or rule.get("KMSMasterKeyID")
     if mode not in (None, crypto.AES256, crypto.KMS, "aws:kms:dsse"):
         raise InvalidArgument("The encryption method specified is not supported", ArgumentName="x-amz-server-side-encryption", ArgumentValue=mode)
     if mode == "aws:kms:dsse":
@@ -75,8 +78,7 @@ def mark_bucket_key(bucket: Bucket, request: dict[str, Any], sse: dict[str, Any]
         return
     enabled = request.get("BucketKeyEnabled")
     if enabled is None:
-        default = bucket.cfg("encryption") or {}
-        enabled = bool((default.get("Rules") or [{}])[0].get("BucketKeyEnabled"))
+        enabled = bool((encryption_config(bucket).get("Rules") or [{}])[0].get("BucketKeyEnabled"))
     if enabled:
         sse["bucket_key"] = True
 

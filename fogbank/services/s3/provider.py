@@ -10,17 +10,16 @@ Replication runs in a worker thread woken by new work and by the clock (``replic
 lifecycle rules in a daily sweep when the clock passes midnight (``lifecycle``);
 Glacier restores are worked out from the clock when read (``glacier``).
 
-Object Lock retention and legal holds are in ``lock``.
+Object Lock retention and legal holds are in ``lock``. Every bucket encrypts new objects with
+SSE-S3 unless told otherwise (``crypto.DEFAULT_ENCRYPTION``), as S3 does since January 2023.
 
 LIMITATIONS: bucket policies, ACLs and public access blocks are stored, not enforced (IAM
 enforcement does that); cross-account access is not checked; aws-chunked chunk signatures are
 checked only when fogbank verifies signatures; event notifications go to SQS and Lambda (SNS
 once fogbank has it); lifecycle expirations send no notifications; Select, torrents, directory
 buckets, analytics/inventory/metrics/intelligent-tiering configurations and
-WriteGetObjectResponse are not implemented. New buckets have no default encryption (AWS applies
-SSE-S3 to every new bucket); RestoreObject answers 200 where S3 answers 202 for a new restore,
-and error responses carry no CORS headers (both need the server: a status override and the
-``after`` hook on errors).
+WriteGetObjectResponse are not implemented. RestoreObject answers 200 where S3 answers 202 for
+a new restore.
 """
 
 from __future__ import annotations

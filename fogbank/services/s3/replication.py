@@ -202,7 +202,7 @@ def _copy(ctx: Ctx, source: Bucket, record: dict[str, Any], dest: Bucket, rule: 
         versions.put(ctx, dest, record["key"], replica, version_id=record["vid"])
         return
     data_key = crypto.object_data_key(ctx, source.account, source.region, record.get("sse"), None)
-    new_key, sse = crypto.new_object_key(ctx, dest.account, dest.region, crypto.AES256 if record.get("sse") else None, None, None)
+    new_key, sse = crypto.new_object_key(ctx, dest.account, dest.region, crypto.AES256, None, None)  # at least SSE-S3, as every bucket
     size = record["size"]
     body = payload.read(ctx, record["segs"], 0, size - 1, data_key) if size else b""
     written = payload.write(ctx, body, data_key=new_key)

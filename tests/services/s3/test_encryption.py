@@ -64,8 +64,31 @@ def test_sse_c_requires_the_right_key(s3: Any, bucket: str) -> None:
     assert s3.get_object(Bucket=bucket, Key="copy", SSECustomerAlgorithm="AES256", SSECustomerKey=OTHER)["Body"].read() == b"customer secret"
 
 
+SSE_S3_DEFAULT = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]}
+
+
+def test_new_buckets_encrypt_with_sse_s3_by_default(s3: Any, bucket: str) -> None:
+    assert s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"] == SSE_S3_DEFAULT
+    assert s3.put_object(Bucket=bucket, Key="k", Body=b"by default")["ServerSideEncryption"] == "AES256"
+    assert s3.head_object(Bucket=bucket, Key="k")["ServerSideEncryption"] == "AES256"
+    got = s3.get_object(Bucket=bucket, Key="k")
+    assert got["ServerSideEncryption"] == "AES256" and got["Body"].read() == b"by default"
+    assert s3.copy_object(Bucket=bucket, Key="c", CopySource=f"{bucket}/k")["ServerSideEncryption"] == "AES256"
+    assert s3.get_object(Bucket=bucket, Key="c", Range="bytes=3-9")["Body"].read() == b"default"
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="m")
+    assert upload["ServerSideEncryption"] == "AES256"
+    etag = s3.upload_part(Bucket=bucket, Key="m", UploadId=upload["UploadId"], PartNumber=1, Body=b"one part")["ETag"]
+    done = s3.complete_multipart_upload(Bucket=bucket, Key="m", UploadId=upload["UploadId"],
+                                        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
+    assert done["ServerSideEncryption"] == "AES256"
+    assert s3.get_object(Bucket=bucket, Key="m")["Body"].read() == b"one part"
+    # SSE-C in the request replaces the default
+    sse_c = s3.put_object(Bucket=bucket, Key="c2", Body=b"x", SSECustomerAlgorithm="AES256", SSECustomerKey=KEY)
+    assert "ServerSideEncryption" not in sse_c and sse_c["SSECustomerAlgorithm"] == "AES256"
+    assert_error(s3.get_bucket_encryption, "NoSuchBucket", 404, Bucket="no-such-bucket-here")
+
+
 def test_bucket_default_encryption(s3: Any, aws: Any, bucket: str) -> None:
-    assert_error(s3.get_bucket_encryption, "ServerSideEncryptionConfigurationNotFoundError", 404, Bucket=bucket)
     kms = aws("kms")
     kms.create_alias(AliasName="alias/my-key", TargetKeyId=kms.create_key()["KeyMetadata"]["KeyId"])
     config = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/my-key"}}]}
@@ -76,7 +99,11 @@ def test_bucket_default_encryption(s3: Any, aws: Any, bucket: str) -> None:
     assert put["SSEKMSKeyId"].startswith("arn:aws:kms:us-east-1:000000000000:key/")
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"by default"
     s3.delete_bucket_encryption(Bucket=bucket)
-    assert "ServerSideEncryption" not in s3.put_object(Bucket=bucket, Key="plain", Body=b"x")
+    # back to the SSE-S3 default, not to plaintext
+    assert s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"] == SSE_S3_DEFAULT
+    put = s3.put_object(Bucket=bucket, Key="after", Body=b"x")
+    assert put["ServerSideEncryption"] == "AES256" and "SSEKMSKeyId" not in put
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"by default"
 
 
 

@@ -18,24 +18,22 @@ def _blob_bytes(ctx: Ctx) -> bytes:
     return b"".join(p.read_bytes() for p in ctx.blobs.root.rglob("*") if p.is_file())
 
 
-def test_plain_objects_are_plain_and_encrypted_ones_are_not(ctx: Ctx, provider: Any) -> None:
+def test_no_object_is_plaintext_at_rest(ctx: Ctx, provider: Any) -> None:
     provider.create_bucket(ctx, {"Bucket": "rest-bucket"})
-    provider.put_object(ctx, {"Bucket": "rest-bucket", "Key": "plain", "Body": MARKER})
-    assert MARKER in _blob_bytes(ctx)
-    provider.delete_object(ctx, {"Bucket": "rest-bucket", "Key": "plain"})
-    assert _blob_bytes(ctx) == b""
     for key, extra in [
+        ("default", {}),
         ("s3", {"ServerSideEncryption": "AES256"}),
         ("kms", {"ServerSideEncryption": "aws:kms"}),
         ("c", {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": __import__("base64").b64encode(b"k" * 32).decode()}),
     ]:
         provider.put_object(ctx, {"Bucket": "rest-bucket", "Key": key, "Body": MARKER, **extra})
     stored = _blob_bytes(ctx)
-    assert len(stored) == 3 * len(MARKER)
+    assert len(stored) == 4 * len(MARKER)
     assert b"PLAINTEXT-MARKER" not in stored
-    got = provider.get_object(ctx, {"Bucket": "rest-bucket", "Key": "s3"})
-    assert b"".join(got["Body"]) == MARKER
-    got["Body"].close()
+    for key in ("default", "s3"):
+        got = provider.get_object(ctx, {"Bucket": "rest-bucket", "Key": key})
+        assert b"".join(got["Body"]) == MARKER
+        got["Body"].close()
 
 
 def test_small_encrypted_objects_are_not_plaintext_in_the_store(ctx: Ctx, provider: Any) -> None:
@@ -45,12 +43,15 @@ def test_small_encrypted_objects_are_not_plaintext_in_the_store(ctx: Ctx, provid
 
     provider.create_bucket(ctx, {"Bucket": "small-bucket"})
     secret = b"tiny secret value"
-    provider.put_object(ctx, {"Bucket": "small-bucket", "Key": "plain", "Body": secret})
+    provider.put_object(ctx, {"Bucket": "small-bucket", "Key": "default", "Body": secret})
     provider.put_object(ctx, {"Bucket": "small-bucket", "Key": "sealed", "Body": secret, "ServerSideEncryption": "AES256"})
     stored = {k[-1]: keys.loads(v) for k, v in ctx.store.scan(keys.objects_prefix("111111111111", "us-east-1", "small-bucket"))}
-    assert base64.b64decode(stored["plain"]["segs"][0][3]) == secret
-    sealed = base64.b64decode(stored["sealed"]["segs"][0][3])
-    assert len(sealed) == len(secret) and sealed != secret
+    for name in ("default", "sealed"):
+        sealed = base64.b64decode(stored[name]["segs"][0][3])
+        assert len(sealed) == len(secret) and sealed != secret
+        assert stored[name]["sse"] == {"mode": "AES256"}  # no per-object key: the region's key and a fresh counter
+    assert stored["default"]["segs"][0][2] != stored["sealed"]["segs"][0][2]
+    assert provider.get_object(ctx, {"Bucket": "small-bucket", "Key": "default"})["Body"] == secret
     assert provider.get_object(ctx, {"Bucket": "small-bucket", "Key": "sealed"})["Body"] == secret
 
 
@@ -95,3 +96,12 @@ def test_chunk_verifier_refusal_stores_nothing(ctx: Ctx, provider: Any) -> None:
     listed = provider.list_objects_v2(ctx, {"Bucket": "signed-bucket"})
     assert [c["Key"] for c in listed["Contents"]] == ["ok"]
     assert sum(1 for p in ctx.blobs.root.rglob("*") if p.is_file()) == 1
+
+
+def test_objects_with_a_wrapped_per_object_key_still_read(ctx: Ctx) -> None:
+    data_key = os.urandom(32)
+    region_key, sse = crypto.new_object_key(ctx, "111111111111", "us-east-1", crypto.AES256, None, None)
+    assert sse == {"mode": "AES256"} and region_key is not None
+    older = {"mode": "AES256", "wrapped": crypto._wrap(region_key, data_key)}
+    assert crypto.object_data_key(ctx, "111111111111", "us-east-1", older, None) == data_key
+    assert crypto.object_data_key(ctx, "111111111111", "us-east-1", sse, None) == region_key

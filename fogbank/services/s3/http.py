@@ -1,6 +1,6 @@
 """S3's behaviour at the HTTP level, around its operations: CORS preflight ``OPTIONS`` requests
 (which name no operation), ``Access-Control-*`` headers on actual requests that carry an
-``Origin``, and the expiry of presigned URLs (refused as S3 refuses them even when fogbank does
+``Origin``, statuses the model cannot express (``STATUS``), and the expiry of presigned URLs (refused as S3 refuses them even when fogbank does
 not verify signatures, since an expired link is a behaviour people test)."""
 
 from __future__ import annotations
@@ -41,8 +41,17 @@ def before(ctx: Ctx, req: HttpRequest) -> None:
         presigned.check_expiry(req.query, ctx.clock.now())
 
 
+# A status an operation answers that its model cannot say (RestoreObject's 202 Accepted for a
+# restore it starts): the provider leaves it in ``ctx.extras[STATUS]`` and ``after`` applies it.
+STATUS = "s3_status"
+
+
 def after(ctx: Ctx, req: HttpRequest, response: HttpResponse) -> None:
-    """Add the CORS headers a matching rule grants to a request with an ``Origin``."""
+    """Apply a status the provider left in ``ctx.extras[STATUS]`` to a successful answer, and add
+    the CORS headers a matching rule grants to a request with an ``Origin``."""
+    status = ctx.extras.get(STATUS)
+    if status is not None and response.status < 300:
+        response.status = status
     origin = req.headers.get("origin")
     if not origin:
         return

@@ -13,6 +13,7 @@ from fogbank.services.s3 import (
     crypto,
     events,
     glacier,
+    http,
     lifecycle,
     lock,
     payload,
@@ -462,6 +463,7 @@ class ObjectOperations:
             versions.update(ctx, bucket, record, restore={**record["restore"], "days": days})
             return {}
         versions.update(ctx, bucket, record, restore={"asked": now, "done": now + seconds, "days": days, "tier": tier})
+        ctx.extras[http.STATUS] = 202  # Accepted: the restore has started (200 for a restored copy)
         return {}
 
 

@@ -18,8 +18,7 @@ enforcement does that); cross-account access is not checked; aws-chunked chunk s
 checked only when fogbank verifies signatures; event notifications go to SQS and Lambda (SNS
 once fogbank has it); lifecycle expirations send no notifications; Select, torrents, directory
 buckets, analytics/inventory/metrics/intelligent-tiering configurations and
-WriteGetObjectResponse are not implemented. RestoreObject answers 200 where S3 answers 202 for
-a new restore.
+WriteGetObjectResponse are not implemented.
 """
 
 from __future__ import annotations

@@ -51,3 +51,16 @@ def test_restore_of_a_standard_object_is_refused(s3: Any, bucket: str) -> None:
     s3.put_object(Bucket=bucket, Key="warm", Body=b"x")
     assert_error(s3.restore_object, "ObjectAlreadyInActiveTierError", 403, Bucket=bucket, Key="warm", RestoreRequest={"Days": 1})
     assert_error(s3.restore_object, "NoSuchKey", 404, Bucket=bucket, Key="missing", RestoreRequest={"Days": 1})
+
+
+def test_restore_answers_202_when_it_starts_and_200_once_restored(s3: Any, bucket: str, fogbank: Any) -> None:
+    s3.put_object(Bucket=bucket, Key="cold", Body=b"frozen", StorageClass="GLACIER")
+    started = s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 1, "GlacierJobParameters": {"Tier": "Expedited"}})
+    assert started["ResponseMetadata"]["HTTPStatusCode"] == 202
+    assert_error(s3.restore_object, "RestoreAlreadyInProgress", 409, Bucket=bucket, Key="cold", RestoreRequest={"Days": 1})
+    fogbank.advance(5 * 60 + 1)
+    again = s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 3})
+    assert again["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert s3.head_object(Bucket=bucket, Key="cold")["Restore"].startswith('ongoing-request="false"')
+    # the status belongs to that one answer: the next operation is a plain 200
+    assert s3.head_object(Bucket=bucket, Key="cold")["ResponseMetadata"]["HTTPStatusCode"] == 200

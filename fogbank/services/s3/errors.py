@@ -175,6 +175,18 @@ class InvalidRange(_Unmodelled):
     message_text = "The requested range is not satisfiable"
 
 
+class InvalidPolicyDocument(_Unmodelled):
+    message_text = "The content of the form does not meet the conditions specified in the policy document."
+
+
+class MalformedPOSTRequest(_Unmodelled):
+    message_text = "The body of your POST request is not well-formed multipart/form-data."
+
+
+class IncorrectNumberOfFilesInPostRequest(_Unmodelled):
+    message_text = "POST requires exactly one file upload per request."
+
+
 class EntityTooSmall(_Unmodelled):
     message_text = "Your proposed upload is smaller than the minimum allowed object size."
 

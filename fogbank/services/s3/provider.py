@@ -12,13 +12,17 @@ Glacier restores are worked out from the clock when read (``glacier``).
 
 Object Lock retention and legal holds are in ``lock``. Every bucket encrypts new objects with
 SSE-S3 unless told otherwise (``crypto.DEFAULT_ENCRYPTION``), as S3 does since January 2023.
+Browser-based uploads (POST Object) are answered at the HTTP level (``http.post_object``,
+``postform``).
 
 LIMITATIONS: bucket policies, ACLs and public access blocks are stored, not enforced (IAM
 enforcement does that); cross-account access is not checked; aws-chunked chunk signatures are
 checked only when fogbank verifies signatures; event notifications go to SQS and Lambda (SNS
 once fogbank has it); lifecycle expirations send no notifications; Select, torrents, directory
 buckets, analytics/inventory/metrics/intelligent-tiering configurations and
-WriteGetObjectResponse are not implemented.
+WriteGetObjectResponse are not implemented. POST Object bodies are buffered in memory (up to the
+server's 64 MiB request limit), take no x-amz-checksum-* fields and check the policy's SigV4
+signature only when fogbank verifies signatures (SigV2 POST signatures are not checked).
 """
 
 from __future__ import annotations

@@ -455,6 +455,10 @@ def _data_plane_of(req: HttpRequest) -> tuple[Any, str] | None:
         from fogbank.services.apigateway import dataplane
 
         return dataplane.handle, "apigateway.Invoke"
+    if req.method == "POST" and req.content_type == "multipart/form-data":
+        from fogbank.services.s3 import http as s3_http
+
+        return s3_http.post_object, "s3.PostObject"
     if req.method == "OPTIONS" and "x-amz-target" not in req.headers:
         from fogbank.services.s3 import http as s3_http
 

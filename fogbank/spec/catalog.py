@@ -11,7 +11,7 @@ import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from fogbank.spec.loader import SERVICES, botocore_version, service_model
@@ -47,7 +47,14 @@ class Catalog:
 
     def by_signing_name(self, signing_name: str) -> list[str]:
         """Services signed with ``signing_name``, in scope order (e.g. apigateway, apigatewayv2)."""
-        return [s.name for s in self.services.values() if s.signing_name == signing_name]
+        return self._signing_index.get(signing_name, [])
+
+    @cached_property
+    def _signing_index(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for s in self.services.values():
+            index.setdefault(s.signing_name, []).append(s.name)
+        return index
 
     def by_api_version(self, version: str, protocols: tuple[str, ...]) -> list[str]:
         """Services with this API version speaking one of ``protocols``."""

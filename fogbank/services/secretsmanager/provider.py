@@ -1,0 +1,74 @@
+"""AWS Secrets Manager: secrets whose values are encrypted for real through KMS, versions with
+staging labels, deletion on a recovery window of fogbank's clock, resource policies, tags,
+ListSecrets filters, random passwords, batch reads and rotation through a Lambda function.
+Record rules are in ``records``, the operations on one secret in ``secrets``.
+
+LIMITATIONS: replication to other Regions and cross-account replicas answer NotImplemented;
+policies are stored and checked for form, not evaluated on access.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fogbank.context import Ctx
+from fogbank.services.secretsmanager import listing, passwords, records, secrets
+
+Request = dict[str, Any]
+Response = dict[str, Any]
+
+
+class Provider:
+    """The Secrets Manager operations."""
+
+    def create_secret(self, ctx: Ctx, request: Request) -> Response:
+        """CreateSecret."""
+        return secrets.create(ctx, request)
+
+    def get_secret_value(self, ctx: Ctx, request: Request) -> Response:
+        """GetSecretValue."""
+        return secrets.get_value(ctx, request)
+
+    def put_secret_value(self, ctx: Ctx, request: Request) -> Response:
+        """PutSecretValue."""
+        return secrets.put_value(ctx, request)
+
+    def update_secret(self, ctx: Ctx, request: Request) -> Response:
+        """UpdateSecret."""
+        return secrets.update(ctx, request)
+
+    def update_secret_version_stage(self, ctx: Ctx, request: Request) -> Response:
+        """UpdateSecretVersionStage."""
+        return secrets.update_stage(ctx, request)
+
+    def describe_secret(self, ctx: Ctx, request: Request) -> Response:
+        """DescribeSecret (answers for secrets scheduled for deletion too)."""
+        return secrets.describe(ctx, records.require(ctx, request["SecretId"], allow_deleted=True))
+
+    def delete_secret(self, ctx: Ctx, request: Request) -> Response:
+        """DeleteSecret."""
+        return secrets.delete(ctx, request)
+
+    def restore_secret(self, ctx: Ctx, request: Request) -> Response:
+        """RestoreSecret."""
+        return secrets.restore(ctx, request)
+
+    def tag_resource(self, ctx: Ctx, request: Request) -> Response:
+        """TagResource."""
+        return secrets.tag(ctx, request)
+
+    def untag_resource(self, ctx: Ctx, request: Request) -> Response:
+        """UntagResource."""
+        return secrets.untag(ctx, request)
+
+    def get_random_password(self, ctx: Ctx, request: Request) -> Response:
+        """GetRandomPassword."""
+        return {"RandomPassword": passwords.generate(request)}
+
+    def list_secrets(self, ctx: Ctx, request: Request) -> Response:
+        """ListSecrets."""
+        return listing.list_secrets(ctx, request)
+
+    def list_secret_version_ids(self, ctx: Ctx, request: Request) -> Response:
+        """ListSecretVersionIds."""
+        return listing.list_versions(ctx, request)

@@ -1,0 +1,1 @@
+"""EventBridge: event buses, rules with event patterns and schedules, targets and delivery."""

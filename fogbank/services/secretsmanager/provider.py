@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.secretsmanager import listing, passwords, records, secrets
+from fogbank.services.secretsmanager import batch, listing, passwords, policies, records, rotation, secrets
 
 Request = dict[str, Any]
 Response = dict[str, Any]
@@ -72,3 +72,31 @@ class Provider:
     def list_secret_version_ids(self, ctx: Ctx, request: Request) -> Response:
         """ListSecretVersionIds."""
         return listing.list_versions(ctx, request)
+
+    def put_resource_policy(self, ctx: Ctx, request: Request) -> Response:
+        """PutResourcePolicy."""
+        return policies.put(ctx, request)
+
+    def get_resource_policy(self, ctx: Ctx, request: Request) -> Response:
+        """GetResourcePolicy."""
+        return policies.get(ctx, request)
+
+    def delete_resource_policy(self, ctx: Ctx, request: Request) -> Response:
+        """DeleteResourcePolicy."""
+        return policies.delete(ctx, request)
+
+    def validate_resource_policy(self, ctx: Ctx, request: Request) -> Response:
+        """ValidateResourcePolicy."""
+        return policies.validate(ctx, request)
+
+    def batch_get_secret_value(self, ctx: Ctx, request: Request) -> Response:
+        """BatchGetSecretValue."""
+        return batch.batch_get(ctx, request)
+
+    async def rotate_secret(self, ctx: Ctx, request: Request) -> Response:
+        """RotateSecret (the rotation function's four steps run before the answer)."""
+        return await rotation.rotate(ctx, request)
+
+    def cancel_rotate_secret(self, ctx: Ctx, request: Request) -> Response:
+        """CancelRotateSecret."""
+        return rotation.cancel(ctx, request)

@@ -1,0 +1,1 @@
+"""Amazon SNS: topics, subscriptions, filter policies and fan-out to SQS, Lambda and HTTP."""

@@ -4,11 +4,12 @@ subscription's dead-letter queue when it has one."""
 
 from __future__ import annotations
 
+import http.client
 import inspect
 import ipaddress
 import json
 import logging
-import urllib.request
+import ssl
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -104,15 +105,24 @@ def post(url: str, text: str, headers: dict[str, str]) -> int:
     """POST a document to a loopback endpoint; returns the status (0 when unreachable)."""
     if not is_loopback(url):
         return 0
-    request = urllib.request.Request(url, data=text.encode("utf-8"), method="POST",
-                                     headers={"Content-Type": "text/plain; charset=UTF-8", **headers})
+    parts = urlsplit(url)
+    connection: http.client.HTTPConnection
+    if parts.scheme == "https":
+        # a local endpoint's certificate is usually self-signed; the host is this machine anyway
+        connection = http.client.HTTPSConnection(parts.hostname or "", parts.port, timeout=HTTP_TIMEOUT,
+                                                 context=ssl._create_unverified_context())
+    else:
+        connection = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=HTTP_TIMEOUT)
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310 - loopback only
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
+        # http.client keeps the header names' case (AWS sends them in lower case)
+        connection.request("POST", path, body=text.encode("utf-8"),
+                           headers={"Content-Type": "text/plain; charset=UTF-8", **headers})
+        return connection.getresponse().status
     except OSError:
         return 0
+    finally:
+        connection.close()
 
 
 def http_headers(kind: str, message_id: str, topic_arn: str, subscription_arn: str | None) -> dict[str, str]:

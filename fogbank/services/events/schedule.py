@@ -6,7 +6,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _CRON = re.compile(r"^cron\((.*)\)$")
@@ -14,8 +14,9 @@ _UNIT_SECONDS = {"minute": 60, "hour": 3600, "day": 86400}
 _MONTHS = {name: i for i, name in enumerate(
     ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], start=1)}
 _DAYS = {name: i for i, name in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], start=1)}
-# how far ahead a cron is searched for its next firing: beyond this it never fires
-_SEARCH_DAYS = 366 * 5
+# how many days (or skipped months and years) a cron's next firing is searched through
+_SEARCH_STEPS = 366 * 8
+_LAST_YEAR = 2199
 
 
 class InvalidSchedule(ValueError):
@@ -53,7 +54,15 @@ class Cron:
         """The first minute strictly after ``now`` that the expression names, or None."""
         start = datetime.fromtimestamp(now, UTC).replace(second=0, microsecond=0) + timedelta(minutes=1)
         day = start.date()
-        for _ in range(_SEARCH_DAYS):
+        for _ in range(_SEARCH_STEPS):
+            if day.year > _LAST_YEAR:
+                return None
+            if self.years is not None and day.year not in self.years:
+                day = date(day.year + 1, 1, 1)  # whole years are skipped at once
+                continue
+            if day.month not in self.months:
+                day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+                continue
             if self._day_matches(day):
                 for hour in sorted(self.hours):
                     for minute in sorted(self.minutes):

@@ -4,7 +4,12 @@ ListSecrets filters, random passwords, batch reads and rotation through a Lambda
 Record rules are in ``records``, the operations on one secret in ``secrets``.
 
 LIMITATIONS: replication to other Regions and cross-account replicas answer NotImplemented;
-policies are stored and checked for form, not evaluated on access.
+resource policies are stored and checked for form, not evaluated on access; RotateSecret runs
+the function's four steps before it answers (AWS runs them after), and a failed step is only
+logged; cron() schedules rotate daily (rate() and AutomaticallyAfterDays are exact) and the
+rotation window Duration is stored, not applied; the 24-hour rule on removing versions is not
+applied (past 100, the oldest unlabelled versions go at once); managed rotation (no function,
+OwningService) and ExternalSecretRotationMetadata are not modelled.
 """
 
 from __future__ import annotations
@@ -12,7 +17,16 @@ from __future__ import annotations
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.secretsmanager import batch, listing, passwords, policies, records, rotation, secrets
+from fogbank.services.secretsmanager import (
+    batch,
+    listing,
+    passwords,
+    policies,
+    records,
+    rotation,
+    secrets,
+    workers,
+)
 
 Request = dict[str, Any]
 Response = dict[str, Any]
@@ -20,6 +34,17 @@ Response = dict[str, Any]
 
 class Provider:
     """The Secrets Manager operations."""
+
+    def __init__(self) -> None:
+        self.scheduler = workers.Scheduler()
+
+    def start(self, ctx: Ctx) -> None:
+        """Start scheduled rotation."""
+        self.scheduler.start(ctx)
+
+    def stop(self) -> None:
+        """Stop scheduled rotation."""
+        self.scheduler.stop()
 
     def create_secret(self, ctx: Ctx, request: Request) -> Response:
         """CreateSecret."""

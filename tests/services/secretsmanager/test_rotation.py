@@ -3,6 +3,8 @@ with boto3 from inside Lambda, rotation rules on fogbank's clock, and CancelRota
 
 from __future__ import annotations
 
+import json
+import time
 from typing import Any
 
 import pytest
@@ -78,7 +80,7 @@ def test_rotation_runs_the_four_steps(sm, rotator, fogbank) -> None:
     token = out["VersionId"]
     current = sm.get_secret_value(SecretId="db")
     assert current["VersionId"] == token and current["VersionStages"] == ["AWSCURRENT"]
-    value = __import__("json").loads(current["SecretString"])
+    value = json.loads(current["SecretString"])
     assert value["user"] == "admin" and value["password"] != "old" and len(value["password"]) == 32
     described = sm.describe_secret(SecretId="db")
     assert described["RotationEnabled"] is True and described["RotationLambdaARN"] == rotator
@@ -111,3 +113,20 @@ def test_rotate_later_and_failures(sm, lam, rotator) -> None:
     code, _, msg = error_of(sm.rotate_secret, SecretId="broken")
     assert code == "InvalidRequestException" and "previous rotation isn't complete" in msg
     assert error_of(sm.rotate_secret, SecretId="missing", RotationLambdaARN=rotator)[0] == "ResourceNotFoundException"
+
+
+def test_scheduled_rotation_on_the_clock(sm, rotator, fogbank) -> None:
+    sm.create_secret(Name="sched", SecretString='{"password": "p"}')
+    sm.rotate_secret(SecretId="sched", RotationLambdaARN=rotator, RotateImmediately=False,
+                     RotationRules={"AutomaticallyAfterDays": 1})
+    fogbank.advance(3600)
+    assert sm.get_secret_value(SecretId="sched")["SecretString"] == '{"password": "p"}'
+    fogbank.advance(86400 + 7200)
+    # the rotation runs in the background once the clock has moved: wait for its Lambda steps
+    deadline = time.monotonic() + 30
+    while "LastRotatedDate" not in sm.describe_secret(SecretId="sched") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    described = sm.describe_secret(SecretId="sched")
+    assert "LastRotatedDate" in described
+    assert json.loads(sm.get_secret_value(SecretId="sched")["SecretString"])["password"] != "p"
+    assert (described["NextRotationDate"] - described["LastRotatedDate"]).days == 1

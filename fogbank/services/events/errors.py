@@ -39,7 +39,9 @@ class PolicyLengthExceededException(_EventsError):
 
 
 class ValidationException(_EventsError):
-    """A parameter EventBridge refuses."""
+    """A parameter EventBridge refuses (AWS answers it though the model does not list it)."""
+
+    unmodelled = True
 
 
 def rule_not_found(name: str, bus: str) -> ResourceNotFoundException:

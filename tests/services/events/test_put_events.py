@@ -125,3 +125,26 @@ def test_events_forwarded_to_another_bus(aws: Any) -> None:
     events.put_events(Entries=[{"Source": "s", "DetailType": "x", "Detail": '{"k": 1}'}])
     [body] = _bodies(sqs, url)
     assert json.loads(body)["detail"] == {"k": 1}
+
+
+def test_unreachable_targets_do_not_fail_put_events_or_other_targets(aws: Any) -> None:
+    events = aws("events")
+    sqs, url, arn = _queue(aws, "still")
+    events.put_rule(Name="r", EventPattern=json.dumps({"source": ["s"]}))
+    events.put_targets(Rule="r", Targets=[
+        {"Id": "sns", "Arn": "arn:aws:sns:us-east-1:000000000000:topic-that-is-not-there"},
+        {"Id": "fn", "Arn": "arn:aws:lambda:us-east-1:000000000000:function:ghost"},
+        {"Id": "q", "Arn": arn},
+    ])
+    out = events.put_events(Entries=[{"Source": "s", "DetailType": "x", "Detail": "{}"}])
+    assert out["FailedEntryCount"] == 0
+    assert len(_bodies(sqs, url)) == 1
+
+
+def test_disabled_rule_delivers_nothing(aws: Any) -> None:
+    events = aws("events")
+    sqs, url, arn = _queue(aws, "quiet")
+    events.put_rule(Name="r", EventPattern=json.dumps({"source": ["s"]}), State="DISABLED")
+    events.put_targets(Rule="r", Targets=[{"Id": "q", "Arn": arn}])
+    events.put_events(Entries=[{"Source": "s", "DetailType": "x", "Detail": "{}"}])
+    assert _bodies(sqs, url) == []

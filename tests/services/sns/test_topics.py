@@ -99,3 +99,23 @@ def test_tags(sns: Any) -> None:
     assert (code, status) == ("ResourceNotFound", 404)
     code, _, message = error_of(sns.create_topic, Name="tagged", Tags=[{"Key": "team", "Value": "b"}])
     assert message == "Invalid parameter: Tags Reason: Topic already exists with different tags"
+
+
+def test_add_and_remove_permission(sns: Any) -> None:
+    arn = sns.create_topic(Name="shared")["TopicArn"]
+    sns.add_permission(TopicArn=arn, Label="let-other", AWSAccountId=["222222222222"], ActionName=["Publish"])
+    statements = json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])["Statement"]
+    [added] = [s for s in statements if s["Sid"] == "let-other"]
+    assert added["Principal"] == {"AWS": "arn:aws:iam::222222222222:root"}
+    assert added["Action"] == ["SNS:Publish"]
+    assert error_of(sns.add_permission, TopicArn=arn, Label="let-other", AWSAccountId=["222222222222"],
+                    ActionName=["Publish"])[:2] == ("InvalidParameter", 400)
+    sns.remove_permission(TopicArn=arn, Label="let-other")
+    statements = json.loads(sns.get_topic_attributes(TopicArn=arn)["Attributes"]["Policy"])["Statement"]
+    assert [s["Sid"] for s in statements] == ["__default_statement_ID"]
+
+
+def test_unimplemented_operations_say_so(sns: Any) -> None:
+    code, status, message = error_of(sns.list_platform_applications)
+    assert (code, status) == ("NotImplemented", 501)
+    assert "ListPlatformApplications" in message

@@ -65,7 +65,8 @@ class Table:
 
 _MODULES = {"s3": "s3", "sqs": "sqs", "dynamodb": "dynamodb", "dynamodbstreams": "dynamodb", "kms": "kms",
             "ssm": "ssm", "lambda": "lambda_", "iam": "iam", "sts": "iam", "logs": "logs",
-            "cloudwatch": "cloudwatch", "apigateway": "apigateway"}
+            "cloudwatch": "cloudwatch", "apigateway": "apigateway", "secretsmanager": "secretsmanager",
+            "sns": "sns", "events": "events"}
 
 
 @functools.cache

@@ -21,5 +21,18 @@ def test_every_implemented_operation_has_an_entry() -> None:
 
 
 def test_member_without_rule_has_no_entry() -> None:
-    # an operation naming a resource member the table cannot turn into an ARN is not covered
-    assert not actions.has_entry("sns", "Publish")
+    # a service without a table is not covered
+    assert not actions.has_entry("kinesis", "PutRecord")
+
+
+def test_new_services_resolve_their_resources() -> None:
+    from fogbank.context import Ctx
+
+    ctx = Ctx(account="111111111111", region="eu-west-1", request_id="r", clock=None, store=None,  # type: ignore[arg-type]
+              blobs=None, config=None)  # type: ignore[arg-type]
+    [t] = actions.targets(ctx, "events", "PutRule", {"Name": "r1", "EventBusName": "orders"})
+    assert (t.action, t.resource) == ("events:PutRule", "arn:aws:events:eu-west-1:111111111111:rule/orders/r1")
+    [t] = actions.targets(ctx, "events", "DescribeEventBus", {"Name": "orders"})
+    assert t.resource == "arn:aws:events:eu-west-1:111111111111:event-bus/orders"
+    [t] = actions.targets(ctx, "sns", "CreateTopic", {"Name": "alerts"})
+    assert (t.action, t.resource) == ("sns:CreateTopic", "arn:aws:sns:eu-west-1:111111111111:alerts")

@@ -48,11 +48,11 @@ def test_s3_addressing_styles(fogbank, aws, host: str, style: str) -> None:
 
 # one service without a provider per protocol family
 UNIMPLEMENTED = [
-    ("sns", "publish", {"TopicArn": "arn:aws:sns:us-east-1:000000000000:t", "Message": "m"}, "sns.Publish"),  # query
+    ("elasticache", "describe_cache_clusters", {}, "elasticache.DescribeCacheClusters"),  # query
     ("ec2", "describe_instances", {}, "ec2.DescribeInstances"),  # ec2
     ("cloudformation", "list_stacks", {}, "cloudformation.ListStacks"),  # query
     ("kinesis", "list_streams", {}, "kinesis.ListStreams"),  # json 1.1
-    ("secretsmanager", "list_secrets", {}, "secretsmanager.ListSecrets"),  # json 1.1
+    ("ecs", "list_clusters", {}, "ecs.ListClusters"),  # json 1.1
     ("apigatewayv2", "get_apis", {}, "apigatewayv2.GetApis"),  # rest-json
     ("xray", "get_sampling_rules", {}, "xray.GetSamplingRules"),  # rest-json
 ]

@@ -66,7 +66,7 @@ class Table:
 _MODULES = {"s3": "s3", "sqs": "sqs", "dynamodb": "dynamodb", "dynamodbstreams": "dynamodb", "kms": "kms",
             "ssm": "ssm", "lambda": "lambda_", "iam": "iam", "sts": "iam", "logs": "logs",
             "cloudwatch": "cloudwatch", "apigateway": "apigateway", "secretsmanager": "secretsmanager",
-            "sns": "sns", "events": "events"}
+            "sns": "sns", "events": "events", "kinesis": "kinesis"}
 
 
 @functools.cache

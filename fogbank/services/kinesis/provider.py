@@ -1,0 +1,325 @@
+"""Kinesis Data Streams: streams with evenly split shards, records routed by partition key hash,
+shard iterators of every type, reads on fogbank's clock with retention, and tags.
+
+A stream is CREATING when made and ACTIVE from the first DescribeStream/DescribeStreamSummary on
+(records may be put before that). Records are kept by (stream, shard, sequence number), so a
+GetRecords call is one range scan from its iterator's position.
+
+LIMITATIONS: no throughput limits (ProvisionedThroughputExceededException is never raised); no
+resharding (SplitShard, MergeShards, UpdateShardCount), consumers (enhanced fan-out,
+SubscribeToShard), encryption, enhanced monitoring, resource policies or the newer queue/channel
+operations; records past retention are hidden from reads and removed on the next write to their shard;
+DeleteStream removes the stream at once (no DELETING state); ShardFilter types other than
+AFTER_SHARD_ID all return every shard, since every shard stays open.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from fogbank.context import Ctx
+from fogbank.services.kinesis import records, store, streams
+from fogbank.services.kinesis.errors import (
+    ExpiredNextTokenException,
+    InvalidArgumentException,
+    LimitExceededException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+)
+
+MAX_TAGS = 50
+MAX_PUT_RECORDS = 500
+MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024
+
+
+def _token(value: str) -> str:
+    return base64.urlsafe_b64encode(value.encode("utf-8")).decode("ascii")
+
+
+def _untoken(token: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
+    except (ValueError, UnicodeError, binascii.Error):
+        raise ExpiredNextTokenException(f"Invalid NextToken: {token}") from None
+
+
+class Provider:
+    """Kinesis Data Streams operations."""
+
+    # --- streams -------------------------------------------------------------------------------
+
+    def create_stream(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Create a stream of ShardCount shards (ON_DEMAND: four)."""
+        name = request["StreamName"]
+        mode = (request.get("StreamModeDetails") or {}).get("StreamMode", "PROVISIONED")
+        count = request.get("ShardCount")
+        if mode == "ON_DEMAND":
+            if count is not None:
+                raise InvalidArgumentException("ShardCount is not supported for ON_DEMAND streams.")
+            count = streams.ON_DEMAND_SHARDS
+        elif count is None:
+            raise InvalidArgumentException("ShardCount is required for PROVISIONED streams.")
+        tags = dict(request.get("Tags") or {})
+        if len(tags) > MAX_TAGS:
+            raise InvalidArgumentException(f"Failed to create stream {name}: too many tags (maximum {MAX_TAGS}).")
+        key = store.stream_key(ctx.account, ctx.region, name)
+        with ctx.store.transaction() as txn:
+            if txn.get(key) is not None:
+                raise ResourceInUseException(f"Stream {name} under account {ctx.account} already exists.")
+            txn.put(key, store.dump(streams.new_stream(ctx, name, count, mode, tags)))
+        return {}
+
+    def delete_stream(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Delete a stream and all its records."""
+        name = streams.name_of(ctx, request)
+        with ctx.store.transaction() as txn:
+            if txn.get(store.stream_key(ctx.account, ctx.region, name)) is None:
+                raise streams.not_found(ctx, name)
+            txn.delete(store.stream_key(ctx.account, ctx.region, name))
+            for prefix in store.per_stream_prefixes(ctx.account, ctx.region, name):
+                txn.delete_prefix(prefix)
+        return {}
+
+    def _described(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        name = streams.name_of(ctx, request)
+        with ctx.store.transaction() as txn:
+            key = store.stream_key(ctx.account, ctx.region, name)
+            raw = txn.get(key)
+            if raw is None:
+                raise streams.not_found(ctx, name)
+            stream = store.load(raw)
+            if stream["status"] == "CREATING":
+                stream["status"] = "ACTIVE"
+                txn.put(key, store.dump(stream))
+        return stream
+
+    def describe_stream(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """A stream with (a page of) its shards."""
+        stream = self._described(ctx, request)
+        limit = request.get("Limit") or 100
+        start = request.get("ExclusiveStartShardId")
+        shards = [s for s in stream["shards"] if start is None or s["id"] > start]
+        return {"StreamDescription": {
+            "StreamName": stream["name"], "StreamARN": stream["arn"], "StreamStatus": stream["status"],
+            "StreamModeDetails": {"StreamMode": stream["mode"]},
+            "Shards": [streams.shard_shape(s) for s in shards[:limit]], "HasMoreShards": len(shards) > limit,
+            "RetentionPeriodHours": stream["retention"], "StreamCreationTimestamp": streams.created_at(stream),
+            "EnhancedMonitoring": [{"ShardLevelMetrics": list(stream["metrics"])}],
+            **streams.encryption_fields(stream),
+        }}
+
+    def describe_stream_summary(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """A stream without its shards, with counts."""
+        stream = self._described(ctx, request)
+        return {"StreamDescriptionSummary": {
+            "StreamName": stream["name"], "StreamARN": stream["arn"], "StreamStatus": stream["status"],
+            "StreamModeDetails": {"StreamMode": stream["mode"]}, "RetentionPeriodHours": stream["retention"],
+            "StreamCreationTimestamp": streams.created_at(stream),
+            "EnhancedMonitoring": [{"ShardLevelMetrics": list(stream["metrics"])}],
+            "OpenShardCount": len(stream["shards"]), "ConsumerCount": 0, **streams.encryption_fields(stream),
+        }}
+
+    def list_streams(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Stream names and summaries in name order, a page at a time."""
+        limit = request.get("Limit") or 100
+        after = request.get("ExclusiveStartStreamName")
+        if request.get("NextToken"):
+            after = _untoken(request["NextToken"])
+        prefix = store.streams_prefix(ctx.account, ctx.region)
+        start = prefix + (after,) if after else None
+        found = []
+        for key, raw in ctx.store.scan(prefix=prefix, start=start, limit=limit + 2):
+            if key[-1] == after:
+                continue
+            found.append(store.load(raw))
+        page = found[:limit]
+        out: dict[str, Any] = {"StreamNames": [s["name"] for s in page], "HasMoreStreams": len(found) > limit,
+                               "StreamSummaries": [streams.summary_shape(s) for s in page]}
+        if len(found) > limit:
+            out["NextToken"] = _token(page[-1]["name"])
+        return out
+
+    def list_shards(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """A stream's shards, a page at a time, optionally filtered."""
+        token = request.get("NextToken")
+        if token:
+            if request.get("StreamName") or request.get("StreamARN"):
+                raise InvalidArgumentException(
+                    "NextToken and StreamName cannot be provided together.")
+            name, _, after = _untoken(token).partition("\n")
+            if not after:
+                raise ExpiredNextTokenException(f"Invalid NextToken: {token}")
+            stream = streams.load(ctx, name)
+        else:
+            stream = streams.load(ctx, streams.name_of(ctx, request))
+            after = request.get("ExclusiveStartShardId") or ""
+            shard_filter = request.get("ShardFilter") or {}
+            if shard_filter.get("Type") == "AFTER_SHARD_ID":
+                if not shard_filter.get("ShardId"):
+                    raise InvalidArgumentException("ShardId must be provided for ShardFilter type AFTER_SHARD_ID.")
+                after = max(after, shard_filter["ShardId"])
+        limit = request.get("MaxResults") or 1000
+        shards = [s for s in stream["shards"] if s["id"] > after]
+        out: dict[str, Any] = {"Shards": [streams.shard_shape(s) for s in shards[:limit]]}
+        if len(shards) > limit:
+            out["NextToken"] = _token(f"{stream['name']}\n{shards[limit - 1]['id']}")
+        return out
+
+    def describe_limits(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """The account's shard and on-demand stream limits and use."""
+        open_shards = 0
+        on_demand = 0
+        for _, raw in ctx.store.scan(prefix=store.streams_prefix(ctx.account, ctx.region)):
+            stream = store.load(raw)
+            open_shards += len(stream["shards"])
+            on_demand += stream["mode"] == "ON_DEMAND"
+        return {"ShardLimit": 500, "OpenShardCount": open_shards, "OnDemandStreamCount": on_demand,
+                "OnDemandStreamCountLimit": 50}
+
+    # --- retention -----------------------------------------------------------------------------
+
+    def increase_stream_retention_period(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Lengthen how long records stay readable."""
+        return self._retention(ctx, request, increase=True)
+
+    def decrease_stream_retention_period(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Shorten how long records stay readable."""
+        return self._retention(ctx, request, increase=False)
+
+    def _retention(self, ctx: Ctx, request: dict[str, Any], *, increase: bool) -> dict[str, Any]:
+        name = streams.name_of(ctx, request)
+        hours = request["RetentionPeriodHours"]
+        with ctx.store.transaction() as txn:
+            stream = streams.load(ctx, name, txn)
+            current = stream["retention"]
+            if hours < streams.DEFAULT_RETENTION_HOURS:
+                raise InvalidArgumentException(
+                    f"Minimum allowed retention period is {streams.DEFAULT_RETENTION_HOURS} hours. "
+                    f"Requested retention period ({hours} hours) is too short.")
+            if hours > streams.MAX_RETENTION_HOURS:
+                raise InvalidArgumentException(
+                    f"Maximum allowed retention period is {streams.MAX_RETENTION_HOURS} hours. "
+                    f"Requested retention period ({hours} hours) is too long.")
+            if increase and hours < current:
+                raise InvalidArgumentException(
+                    f"Requested retention period ({hours} hours) for stream {name} can not be shorter than "
+                    f"existing retention period ({current} hours). Use DecreaseRetentionPeriod API.")
+            if not increase and hours > current:
+                raise InvalidArgumentException(
+                    f"Requested retention period ({hours} hours) for stream {name} can not be longer than "
+                    f"existing retention period ({current} hours). Use IncreaseRetentionPeriod API.")
+            for shard in stream["shards"]:
+                # what has already expired stays gone when the period grows
+                records.trim(ctx, stream, shard["id"], txn)
+            stream["retention"] = hours
+            streams.save(ctx, stream, txn)
+        return {}
+
+    # --- records -------------------------------------------------------------------------------
+
+    def put_record(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Store one record in the shard its partition key (or explicit hash key) maps to."""
+        stream = streams.load(ctx, streams.name_of(ctx, request))
+        records.check_size(request)
+        result = records.append(ctx, stream, [request])[0]
+        return {**result, "EncryptionType": stream["encryption"]}
+
+    def put_records(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Store up to 500 records; each gets its own result, in request order."""
+        stream = streams.load(ctx, streams.name_of(ctx, request))
+        entries = request["Records"]
+        if len(entries) > MAX_PUT_RECORDS:
+            raise InvalidArgumentException(
+                f"1 validation error detected: Value '{len(entries)}' at 'records' failed to satisfy constraint: "
+                f"Member must have length less than or equal to {MAX_PUT_RECORDS}")
+        total = 0
+        for entry in entries:
+            records.check_size(entry)
+            total += len(entry["Data"]) + len(entry["PartitionKey"].encode("utf-8"))
+        if total > MAX_PUT_RECORDS_BYTES:
+            raise InvalidArgumentException(
+                f"Records size {total} bytes exceeds the maximum request size of {MAX_PUT_RECORDS_BYTES} bytes.")
+        results = records.append(ctx, stream, entries)
+        return {"FailedRecordCount": 0, "Records": results, "EncryptionType": stream["encryption"]}
+
+    def get_shard_iterator(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """An iterator over one shard from the position its type names."""
+        stream = streams.load(ctx, streams.name_of(ctx, request))
+        shard = streams.shard(ctx, stream, request["ShardId"])
+        position = records.start_position(ctx, stream, shard, request)
+        return {"ShardIterator": records.make_iterator(ctx, stream, shard["id"], position)}
+
+    def get_records(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Records from an iterator's position, and the iterator to continue with."""
+        limit = request.get("Limit") or records.MAX_GET_LIMIT
+        if limit > records.MAX_GET_LIMIT:
+            raise InvalidArgumentException(
+                f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: "
+                f"Member must have value less than or equal to {records.MAX_GET_LIMIT}")
+        body = records.read_iterator(ctx, request["ShardIterator"])
+        data = ctx.store.get(store.stream_key(ctx.account, ctx.region, body["n"]))
+        stream = store.load(data) if data is not None else None
+        if stream is None or stream["base"] != body["c"]:
+            raise streams.not_found(ctx, body["n"])
+        if not any(s["id"] == body["s"] for s in stream["shards"]):
+            raise ResourceNotFoundException(
+                f"Shard {body['s']} in stream {body['n']} under account {ctx.account} does not exist")
+        got = records.read(ctx, stream, body["s"], body["p"], limit)
+        return {"Records": got["Records"], "MillisBehindLatest": got["MillisBehindLatest"],
+                "NextShardIterator": records.make_iterator(ctx, stream, body["s"], got["NextPosition"])}
+
+    # --- tags ----------------------------------------------------------------------------------
+
+    def add_tags_to_stream(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Add or overwrite tags (at most 50 on a stream)."""
+        self._tag(ctx, streams.name_of(ctx, request), dict(request["Tags"]))
+        return {}
+
+    def remove_tags_from_stream(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Remove tags by key (absent keys are ignored)."""
+        self._untag(ctx, streams.name_of(ctx, request), request["TagKeys"])
+        return {}
+
+    def list_tags_for_stream(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """A stream's tags in key order, a page at a time."""
+        stream = streams.load(ctx, streams.name_of(ctx, request))
+        start = request.get("ExclusiveStartTagKey")
+        limit = request.get("Limit") or 50
+        keys = sorted(k for k in stream["tags"] if start is None or k > start)
+        return {"Tags": [{"Key": k, "Value": stream["tags"][k]} for k in keys[:limit]],
+                "HasMoreTags": len(keys) > limit}
+
+    def tag_resource(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Tag a stream by its ARN."""
+        self._tag(ctx, streams.name_of(ctx, {"StreamARN": request["ResourceARN"]}), dict(request["Tags"]))
+        return {}
+
+    def untag_resource(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Untag a stream by its ARN."""
+        self._untag(ctx, streams.name_of(ctx, {"StreamARN": request["ResourceARN"]}), request["TagKeys"])
+        return {}
+
+    def list_tags_for_resource(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """A stream's tags by its ARN."""
+        stream = streams.load(ctx, streams.name_of(ctx, {"StreamARN": request["ResourceARN"]}))
+        return {"Tags": [{"Key": k, "Value": v} for k, v in sorted(stream["tags"].items())]}
+
+    def _tag(self, ctx: Ctx, name: str, tags: dict[str, str]) -> None:
+        with ctx.store.transaction() as txn:
+            stream = streams.load(ctx, name, txn)
+            merged = {**stream["tags"], **tags}
+            if len(merged) > MAX_TAGS:
+                raise LimitExceededException(
+                    f"Failed to add tags to stream {name} under account {ctx.account} because a given stream "
+                    f"cannot have more than {MAX_TAGS} tags.")
+            stream["tags"] = merged
+            streams.save(ctx, stream, txn)
+
+    def _untag(self, ctx: Ctx, name: str, keys: list[str]) -> None:
+        with ctx.store.transaction() as txn:
+            stream = streams.load(ctx, name, txn)
+            for key in keys:
+                stream["tags"].pop(key, None)
+            streams.save(ctx, stream, txn)

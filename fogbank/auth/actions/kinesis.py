@@ -22,7 +22,7 @@ def _context(ctx: Ctx, operation: str, request: dict[str, Any]) -> dict[str, Any
 
 TABLES = {"kinesis": Table(
     prefix="kinesis",
-    members=(("StreamARN", _as_is), ("ResourceARN", _as_is), ("StreamName", _stream_named)),
+    members=(("ConsumerARN", _as_is), ("StreamARN", _as_is), ("ResourceARN", _as_is), ("StreamName", _stream_named)),
     global_ops=frozenset({"ListStreams", "DescribeLimits"}),
     context=_context,
 )}

@@ -6,8 +6,9 @@ A stream is CREATING when made and ACTIVE from the first DescribeStream/Describe
 GetRecords call is one range scan from its iterator's position.
 
 LIMITATIONS: no throughput limits (ProvisionedThroughputExceededException is never raised); no
-resharding (SplitShard, MergeShards, UpdateShardCount), consumers (enhanced fan-out,
-SubscribeToShard), encryption, enhanced monitoring, resource policies or the newer queue/channel
+resharding (SplitShard, MergeShards, UpdateShardCount), SubscribeToShard (consumers are
+registered but cannot read), real encryption (StartStreamEncryption records the key only; shard-level
+metrics are switched on but not emitted), resource policies or the newer queue/channel
 operations; records past retention are hidden from reads and removed on the next write to their shard;
 DeleteStream removes the stream at once (no DELETING state); ShardFilter types other than
 AFTER_SHARD_ID all return every shard, since every shard stays open.
@@ -20,7 +21,7 @@ import binascii
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.kinesis import records, store, streams
+from fogbank.services.kinesis import consumers, records, store, streams
 from fogbank.services.kinesis.errors import (
     ExpiredNextTokenException,
     InvalidArgumentException,
@@ -30,8 +31,10 @@ from fogbank.services.kinesis.errors import (
 )
 
 MAX_TAGS = 50
-MAX_PUT_RECORDS = 500
 MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024
+SHARD_LEVEL_METRICS = ("IncomingBytes", "IncomingRecords", "OutgoingBytes", "OutgoingRecords",
+                       "WriteProvisionedThroughputExceeded", "ReadProvisionedThroughputExceeded",
+                       "IteratorAgeMilliseconds")
 
 
 def _token(value: str) -> str:
@@ -75,8 +78,11 @@ class Provider:
         """Delete a stream and all its records."""
         name = streams.name_of(ctx, request)
         with ctx.store.transaction() as txn:
-            if txn.get(store.stream_key(ctx.account, ctx.region, name)) is None:
-                raise streams.not_found(ctx, name)
+            stream = streams.load(ctx, name, txn)
+            if stream.get("consumers") and not request.get("EnforceConsumerDeletion"):
+                raise ResourceInUseException(
+                    f"Stream {name} under account {ctx.account} has registered consumers. Deregister them or "
+                    "set EnforceConsumerDeletion to delete the stream.")
             txn.delete(store.stream_key(ctx.account, ctx.region, name))
             for prefix in store.per_stream_prefixes(ctx.account, ctx.region, name):
                 txn.delete_prefix(prefix)
@@ -118,7 +124,7 @@ class Provider:
             "StreamModeDetails": {"StreamMode": stream["mode"]}, "RetentionPeriodHours": stream["retention"],
             "StreamCreationTimestamp": streams.created_at(stream),
             "EnhancedMonitoring": [{"ShardLevelMetrics": list(stream["metrics"])}],
-            "OpenShardCount": len(stream["shards"]), "ConsumerCount": 0, **streams.encryption_fields(stream),
+            "OpenShardCount": len(stream["shards"]), "ConsumerCount": len(stream.get("consumers", {})), **streams.encryption_fields(stream),
         }}
 
     def list_streams(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
@@ -230,10 +236,6 @@ class Provider:
         """Store up to 500 records; each gets its own result, in request order."""
         stream = streams.load(ctx, streams.name_of(ctx, request))
         entries = request["Records"]
-        if len(entries) > MAX_PUT_RECORDS:
-            raise InvalidArgumentException(
-                f"1 validation error detected: Value '{len(entries)}' at 'records' failed to satisfy constraint: "
-                f"Member must have length less than or equal to {MAX_PUT_RECORDS}")
         total = 0
         for entry in entries:
             records.check_size(entry)
@@ -253,11 +255,8 @@ class Provider:
 
     def get_records(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
         """Records from an iterator's position, and the iterator to continue with."""
+        # the protocol layer refuses a Limit above 10,000 before this runs
         limit = request.get("Limit") or records.MAX_GET_LIMIT
-        if limit > records.MAX_GET_LIMIT:
-            raise InvalidArgumentException(
-                f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy constraint: "
-                f"Member must have value less than or equal to {records.MAX_GET_LIMIT}")
         body = records.read_iterator(ctx, request["ShardIterator"])
         data = ctx.store.get(store.stream_key(ctx.account, ctx.region, body["n"]))
         stream = store.load(data) if data is not None else None
@@ -323,3 +322,110 @@ class Provider:
             for key in keys:
                 stream["tags"].pop(key, None)
             streams.save(ctx, stream, txn)
+
+    # --- consumers -----------------------------------------------------------------------------
+
+    def register_stream_consumer(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Register an enhanced fan-out consumer on a stream (at most 20)."""
+        name = streams.name_of(ctx, {"StreamARN": request["StreamARN"]})
+        consumer_name = request["ConsumerName"]
+        with ctx.store.transaction() as txn:
+            stream = streams.load(ctx, name, txn)
+            registered = stream.setdefault("consumers", {})
+            if consumer_name in registered:
+                raise ResourceInUseException(
+                    f"Consumer {consumer_name} under stream {name} already exists for account {ctx.account}.")
+            if len(registered) >= consumers.MAX_CONSUMERS:
+                raise LimitExceededException(
+                    f"Stream {name} under account {ctx.account} already has {consumers.MAX_CONSUMERS} "
+                    "registered consumers.")
+            created = ctx.clock.now()
+            consumer = {"name": consumer_name, "arn": consumers.consumer_arn(stream, consumer_name, created),
+                        "status": "CREATING", "created": created}
+            registered[consumer_name] = consumer
+            streams.save(ctx, stream, txn)
+        return {"Consumer": consumers.shape(consumer)}
+
+    def _activate_consumers(self, ctx: Ctx, name: str) -> dict[str, Any]:
+        with ctx.store.transaction() as txn:
+            stream = streams.load(ctx, name, txn)
+            pending = [c for c in stream.get("consumers", {}).values() if c["status"] == "CREATING"]
+            for consumer in pending:
+                consumer["status"] = "ACTIVE"
+            if pending:
+                streams.save(ctx, stream, txn)
+        return stream
+
+    def describe_stream_consumer(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """A consumer by its ARN, or by its stream's ARN and its name."""
+        name, consumer_name = consumers.target(ctx, request)
+        stream = self._activate_consumers(ctx, name)
+        consumer = consumers.find(ctx, stream, consumer_name, request.get("ConsumerARN"))
+        return {"ConsumerDescription": {**consumers.shape(consumer), "StreamARN": stream["arn"]}}
+
+    def list_stream_consumers(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """A stream's consumers in name order, a page at a time."""
+        name = streams.name_of(ctx, {"StreamARN": request["StreamARN"]})
+        stream = self._activate_consumers(ctx, name)
+        after = _untoken(request["NextToken"]) if request.get("NextToken") else ""
+        limit = request.get("MaxResults") or 100
+        names = sorted(n for n in stream.get("consumers", {}) if n > after)
+        out: dict[str, Any] = {"Consumers": [consumers.shape(stream["consumers"][n]) for n in names[:limit]]}
+        if len(names) > limit:
+            out["NextToken"] = _token(names[limit - 1])
+        return out
+
+    def deregister_stream_consumer(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Remove a consumer from its stream."""
+        name, consumer_name = consumers.target(ctx, request)
+        with ctx.store.transaction() as txn:
+            stream = streams.load(ctx, name, txn)
+            consumers.find(ctx, stream, consumer_name, request.get("ConsumerARN"))
+            del stream["consumers"][consumer_name]
+            streams.save(ctx, stream, txn)
+        return {}
+
+    # --- settings ------------------------------------------------------------------------------
+
+    def start_stream_encryption(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Record that the stream's records are encrypted with a KMS key."""
+        if request["EncryptionType"] != "KMS":
+            raise InvalidArgumentException("EncryptionType must be KMS to start stream encryption.")
+        return self._update(ctx, request, encryption="KMS", key=request["KeyId"])
+
+    def stop_stream_encryption(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Record that the stream's records are no longer encrypted."""
+        return self._update(ctx, request, encryption="NONE", key=None)
+
+    def update_stream_mode(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Switch a stream between PROVISIONED and ON_DEMAND capacity."""
+        return self._update(ctx, {"StreamARN": request["StreamARN"]},
+                            mode=request["StreamModeDetails"]["StreamMode"])
+
+    def _update(self, ctx: Ctx, request: dict[str, Any], **changes: Any) -> dict[str, Any]:
+        with ctx.store.transaction() as txn:
+            stream = streams.load(ctx, streams.name_of(ctx, request), txn)
+            stream.update(changes)
+            streams.save(ctx, stream, txn)
+        return {}
+
+    def enable_enhanced_monitoring(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Turn on shard-level metrics ("ALL" names every one)."""
+        return self._monitoring(ctx, request, enable=True)
+
+    def disable_enhanced_monitoring(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Turn off shard-level metrics ("ALL" names every one)."""
+        return self._monitoring(ctx, request, enable=False)
+
+    def _monitoring(self, ctx: Ctx, request: dict[str, Any], *, enable: bool) -> dict[str, Any]:
+        asked = set(request["ShardLevelMetrics"])
+        if "ALL" in asked:
+            asked = set(SHARD_LEVEL_METRICS)
+        with ctx.store.transaction() as txn:
+            stream = streams.load(ctx, streams.name_of(ctx, request), txn)
+            current = list(stream["metrics"])
+            desired = set(current) | asked if enable else set(current) - asked
+            stream["metrics"] = [m for m in SHARD_LEVEL_METRICS if m in desired]
+            streams.save(ctx, stream, txn)
+        return {"StreamName": stream["name"], "StreamARN": stream["arn"], "CurrentShardLevelMetrics": current,
+                "DesiredShardLevelMetrics": stream["metrics"]}

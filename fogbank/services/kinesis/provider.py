@@ -5,13 +5,13 @@ A stream is CREATING when made and ACTIVE from the first DescribeStream/Describe
 (records may be put before that). Records are kept by (stream, shard, sequence number), so a
 GetRecords call is one range scan from its iterator's position.
 
-LIMITATIONS: no throughput limits (ProvisionedThroughputExceededException is never raised); no
-resharding (SplitShard, MergeShards, UpdateShardCount), SubscribeToShard (consumers are
+LIMITATIONS: no throughput limits (ProvisionedThroughputExceededException is never raised); resharding
+happens at once (no UPDATING state; UpdateShardCount's children name one parent each); no SubscribeToShard (consumers are
 registered but cannot read), real encryption (StartStreamEncryption records the key only; shard-level
 metrics are switched on but not emitted), resource policies or the newer queue/channel
 operations; records past retention are hidden from reads and removed on the next write to their shard;
 DeleteStream removes the stream at once (no DELETING state); ShardFilter types other than
-AFTER_SHARD_ID all return every shard, since every shard stays open.
+AFTER_SHARD_ID return every shard, closed ones included.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import binascii
 from typing import Any
 
 from fogbank.context import Ctx
-from fogbank.services.kinesis import consumers, records, store, streams
+from fogbank.services.kinesis import consumers, records, reshard, store, streams
 from fogbank.services.kinesis.errors import (
     ExpiredNextTokenException,
     InvalidArgumentException,
@@ -124,7 +124,7 @@ class Provider:
             "StreamModeDetails": {"StreamMode": stream["mode"]}, "RetentionPeriodHours": stream["retention"],
             "StreamCreationTimestamp": streams.created_at(stream),
             "EnhancedMonitoring": [{"ShardLevelMetrics": list(stream["metrics"])}],
-            "OpenShardCount": len(stream["shards"]), "ConsumerCount": len(stream.get("consumers", {})), **streams.encryption_fields(stream),
+            "OpenShardCount": len(reshard.open_shards(stream)), "ConsumerCount": len(stream.get("consumers", {})), **streams.encryption_fields(stream),
         }}
 
     def list_streams(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
@@ -179,7 +179,7 @@ class Provider:
         on_demand = 0
         for _, raw in ctx.store.scan(prefix=store.streams_prefix(ctx.account, ctx.region)):
             stream = store.load(raw)
-            open_shards += len(stream["shards"])
+            open_shards += len(reshard.open_shards(stream))
             on_demand += stream["mode"] == "ON_DEMAND"
         return {"ShardLimit": 500, "OpenShardCount": open_shards, "OnDemandStreamCount": on_demand,
                 "OnDemandStreamCountLimit": 50}
@@ -266,8 +266,14 @@ class Provider:
             raise ResourceNotFoundException(
                 f"Shard {body['s']} in stream {body['n']} under account {ctx.account} does not exist")
         got = records.read(ctx, stream, body["s"], body["p"], limit)
-        return {"Records": got["Records"], "MillisBehindLatest": got["MillisBehindLatest"],
-                "NextShardIterator": records.make_iterator(ctx, stream, body["s"], got["NextPosition"])}
+        out: dict[str, Any] = {"Records": got["Records"], "MillisBehindLatest": got["MillisBehindLatest"]}
+        closed = streams.shard(ctx, stream, body["s"]).get("closed")
+        if closed is not None and not got["More"]:
+            # the end of a closed shard: readers move on to its children
+            out["ChildShards"] = reshard.children(stream, body["s"])
+        else:
+            out["NextShardIterator"] = records.make_iterator(ctx, stream, body["s"], got["NextPosition"])
+        return out
 
     # --- tags ----------------------------------------------------------------------------------
 
@@ -322,6 +328,34 @@ class Provider:
             for key in keys:
                 stream["tags"].pop(key, None)
             streams.save(ctx, stream, txn)
+
+    # --- resharding ----------------------------------------------------------------------------
+
+    def split_shard(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Close a shard and open two children that split its hash key range."""
+        return self._reshard(ctx, request, lambda s, txn: reshard.split(
+            ctx, s, request["ShardToSplit"], request["NewStartingHashKey"], txn))
+
+    def merge_shards(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Close two adjacent shards and open one child over both ranges."""
+        return self._reshard(ctx, request, lambda s, txn: reshard.merge(
+            ctx, s, request["ShardToMerge"], request["AdjacentShardToMerge"], txn))
+
+    def update_shard_count(self, ctx: Ctx, request: dict[str, Any]) -> dict[str, Any]:
+        """Rescale to TargetShardCount even shards (between half and double the open count)."""
+        counts: list[int] = []
+        self._reshard(ctx, request, lambda s, txn: counts.append(
+            reshard.rescale(ctx, s, request["TargetShardCount"], txn)))
+        stream = streams.load(ctx, streams.name_of(ctx, request))
+        return {"StreamName": stream["name"], "StreamARN": stream["arn"], "CurrentShardCount": counts[0],
+                "TargetShardCount": request["TargetShardCount"]}
+
+    def _reshard(self, ctx: Ctx, request: dict[str, Any], change: Any) -> dict[str, Any]:
+        with ctx.store.transaction() as txn:
+            stream = streams.load(ctx, streams.name_of(ctx, request), txn)
+            change(stream, txn)
+            streams.save(ctx, stream, txn)
+        return {}
 
     # --- consumers -----------------------------------------------------------------------------
 

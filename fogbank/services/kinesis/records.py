@@ -168,6 +168,7 @@ def read(ctx: Ctx, stream: dict[str, Any], sid: str, position: str, limit: int) 
     size = 0
     next_position = position
     behind = 0
+    more = False
     for key, raw in ctx.store.scan(prefix=prefix, start=prefix + (position,)):
         value = store.load(raw)
         if value["t"] < oldest_ms:
@@ -176,12 +177,13 @@ def read(ctx: Ctx, stream: dict[str, Any], sid: str, position: str, limit: int) 
         data = base64.b64decode(value["d"])
         if len(out) >= limit or (out and size + len(data) > MAX_GET_BYTES):
             behind = max(0, now_ms - value["t"])
+            more = True
             break
         size += len(data)
         out.append({"SequenceNumber": key[-1], "ApproximateArrivalTimestamp": datetime.fromtimestamp(
             value["t"] / 1000, UTC), "Data": data, "PartitionKey": value["k"]})
         next_position = _after(key[-1])
-    return {"Records": out, "NextPosition": next_position, "MillisBehindLatest": behind}
+    return {"Records": out, "NextPosition": next_position, "MillisBehindLatest": behind, "More": more}
 
 
 def _after(seq: str) -> str:

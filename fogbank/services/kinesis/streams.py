@@ -117,19 +117,26 @@ def shard(ctx: Ctx, stream: dict[str, Any], sid: str) -> dict[str, Any]:
 def shard_for_hash(stream: dict[str, Any], hash_key: int) -> dict[str, Any]:
     """The open shard whose hash key range holds ``hash_key``."""
     for candidate in stream["shards"]:
-        if candidate["start"] <= hash_key <= candidate["end"]:
+        if "closed" not in candidate and candidate["start"] <= hash_key <= candidate["end"]:
             return candidate
     raise InvalidArgumentException(f"No shard holds hash key {hash_key}.")
 
 
 def shard_shape(shard_record: dict[str, Any]) -> dict[str, Any]:
     """A shard as DescribeStream and ListShards answer it."""
-    return {
+    out: dict[str, Any] = {
         "ShardId": shard_record["id"],
         "HashKeyRange": {"StartingHashKey": str(shard_record["start"]),
                          "EndingHashKey": str(shard_record["end"])},
         "SequenceNumberRange": {"StartingSequenceNumber": shard_record["seq"]},
     }
+    if shard_record.get("parent"):
+        out["ParentShardId"] = shard_record["parent"]
+    if shard_record.get("adjacent"):
+        out["AdjacentParentShardId"] = shard_record["adjacent"]
+    if shard_record.get("closed"):
+        out["SequenceNumberRange"]["EndingSequenceNumber"] = shard_record["closed"]
+    return out
 
 
 def created_at(stream: dict[str, Any]) -> datetime:

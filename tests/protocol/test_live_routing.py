@@ -51,7 +51,7 @@ UNIMPLEMENTED = [
     ("elasticache", "describe_cache_clusters", {}, "elasticache.DescribeCacheClusters"),  # query
     ("ec2", "describe_instances", {}, "ec2.DescribeInstances"),  # ec2
     ("cloudformation", "list_stacks", {}, "cloudformation.ListStacks"),  # query
-    ("kinesis", "list_streams", {}, "kinesis.ListStreams"),  # json 1.1
+    ("firehose", "list_delivery_streams", {}, "firehose.ListDeliveryStreams"),  # json 1.1
     ("ecs", "list_clusters", {}, "ecs.ListClusters"),  # json 1.1
     ("apigatewayv2", "get_apis", {}, "apigatewayv2.GetApis"),  # rest-json
     ("xray", "get_sampling_rules", {}, "xray.GetSamplingRules"),  # rest-json

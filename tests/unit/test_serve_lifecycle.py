@@ -91,8 +91,8 @@ def test_one_access_log_line_per_request(tmp_path: Path) -> None:
                        aws_secret_access_key="test")
     sts.get_caller_identity()
     try:
-        boto3.client("kinesis", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
-                     aws_secret_access_key="test").list_streams()
+        boto3.client("firehose", endpoint_url=server.endpoint, region_name="us-east-1", aws_access_key_id="test",
+                     aws_secret_access_key="test").list_delivery_streams()
     except ClientError:
         pass
     server.process.send_signal(signal.SIGTERM)  # shutting down flushes the log
@@ -100,4 +100,4 @@ def test_one_access_log_line_per_request(tmp_path: Path) -> None:
     log = server.log()
     stop_server(server)
     assert re.search(r"sts\.GetCallerIdentity -> 200 \(\d+\.\d ms\)", log), log
-    assert re.search(r"kinesis\.ListStreams -> 501 \(\d+\.\d ms\)", log), log
+    assert re.search(r"firehose\.ListDeliveryStreams -> 501 \(\d+\.\d ms\)", log), log

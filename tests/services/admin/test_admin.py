@@ -92,7 +92,7 @@ def test_localstack_health_values(fogbank) -> None:
     _, body = call(fogbank.endpoint, "GET", "/_localstack/health")
     assert set(body) >= {"services", "edition", "version"}
     assert set(body["services"].values()) <= {"available", "running", "disabled"}
-    assert body["services"]["sqs"] == "available" and body["services"]["kinesis"] == "disabled"
+    assert body["services"]["sqs"] == "available" and body["services"]["firehose"] == "disabled"
     _, ours = call(fogbank.endpoint, "GET", "/_fogbank/health")
     assert set(body["services"]) == set(ours["services"])
 

@@ -22,7 +22,7 @@ def test_every_implemented_operation_has_an_entry() -> None:
 
 def test_member_without_rule_has_no_entry() -> None:
     # a service without a table is not covered
-    assert not actions.has_entry("kinesis", "PutRecord")
+    assert not actions.has_entry("firehose", "PutRecord")
 
 
 def test_new_services_resolve_their_resources() -> None:

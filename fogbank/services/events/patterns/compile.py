@@ -156,10 +156,31 @@ def _equals_ignore_case(arg: Any, where: str) -> Matcher:
     return matchers.IgnoreCase([_string_arg("equals-ignore-case", arg)])
 
 
+def _consecutive_wildcard(text: str) -> int | None:
+    """Where a wildcard follows another, escaped characters (``\\*``) being literals; else None."""
+    previous_star = False
+    i = 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\" and i + 1 < len(text):
+            previous_star = False
+            i += 2
+            continue
+        if char == "*":
+            if previous_star:
+                return i
+            previous_star = True
+        else:
+            previous_star = False
+        i += 1
+    return None
+
+
 def _wildcard(arg: Any, where: str) -> Matcher:
     text = _string_arg("wildcard", arg)
-    if "**" in text.replace("\\\\", ""):
-        raise _fail("Consecutive wildcard characters at pos " + str(text.index("**") + 1))
+    at = _consecutive_wildcard(text)
+    if at is not None:
+        raise _fail(f"Consecutive wildcard characters at pos {at}")
     return matchers.Wildcard(text)
 
 

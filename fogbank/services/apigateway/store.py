@@ -22,12 +22,14 @@ Timestamps are stored as epoch seconds (floats). Values are JSON.
 
 from __future__ import annotations
 
-import json
 from typing import Any
+
+# records are stored in the shared JSON form
+from fogbank.store.records import dump as dump
+from fogbank.store.records import load as load
 
 SERVICE = "apigateway"
 
-_SEPARATORS = (",", ":")
 
 
 def key(account: str, region: str, *rest: Any) -> tuple:
@@ -43,13 +45,3 @@ def api_key(account: str, region: str, api_id: str) -> tuple:
 def api_index_key(api_id: str) -> tuple:
     """The global lookup from API id to its account and region."""
     return (SERVICE, "_global", "", "api", api_id)
-
-
-def dump(value: Any) -> bytes:
-    """A record as stored bytes."""
-    return json.dumps(value, separators=_SEPARATORS, ensure_ascii=False).encode("utf-8")
-
-
-def load(raw: bytes | None) -> Any:
-    """A stored record (None stays None)."""
-    return None if raw is None else json.loads(raw)

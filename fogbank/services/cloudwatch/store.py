@@ -24,6 +24,8 @@ import json
 import struct
 from typing import Any
 
+from fogbank.store import records
+
 SERVICE = "cloudwatch"
 
 _PAIR = struct.Struct("<dd")
@@ -148,16 +150,6 @@ def rollup_key(account: str, region: str) -> tuple:
     return (SERVICE, account, region, "rollup")
 
 
-def dumps(value: Any) -> bytes:
-    """A record as compact JSON bytes."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def loads(data: bytes) -> Any:
-    """A record back from JSON bytes."""
-    return json.loads(data)
-
-
 class Slot:
     """The statistics of one data slot: count, sum, min, max and (when known) the distribution."""
 
@@ -193,3 +185,8 @@ class Slot:
             dist[value] = dist.get(value, 0.0) + count
         if len(dist) > MAX_DISTINCT:
             self.dist = None
+
+
+# records are stored in the shared JSON form (fogbank.store.records)
+dumps = records.dump
+loads = records.load

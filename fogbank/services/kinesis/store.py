@@ -11,12 +11,12 @@ Record values are JSON: {"d": base64 data, "k": partition key, "t": arrival ms}.
 
 from __future__ import annotations
 
-import json
-from typing import Any
+# records are stored in the shared JSON form
+from fogbank.store.records import dump as dump
+from fogbank.store.records import load as load
 
 SERVICE = "kinesis"
 
-_SEPARATORS = (",", ":")
 
 
 def stream_key(account: str, region: str, name: str) -> tuple:
@@ -47,13 +47,3 @@ def shard_prefix(account: str, region: str, name: str, shard_id: str) -> tuple:
 def per_stream_prefixes(account: str, region: str, name: str) -> list[tuple]:
     """Every prefix holding a stream's records and counters."""
     return [(SERVICE, account, region, kind, name) for kind in ("next", "rec")]
-
-
-def dump(value: Any) -> bytes:
-    """A record as stored bytes."""
-    return json.dumps(value, separators=_SEPARATORS, ensure_ascii=False).encode("utf-8")
-
-
-def load(data: bytes) -> Any:
-    """Stored bytes back as a record."""
-    return json.loads(data)

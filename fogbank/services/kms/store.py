@@ -19,12 +19,13 @@ Values are JSON.
 from __future__ import annotations
 
 import base64
-import json
-from typing import Any
+
+# records are stored in the shared JSON form
+from fogbank.store.records import dump as dump
+from fogbank.store.records import load as load
 
 SERVICE = "kms"
 
-_SEPARATORS = (",", ":")
 
 
 def key_key(account: str, region: str, key_id: str) -> tuple:
@@ -61,16 +62,6 @@ def grants_prefix(account: str, region: str, key_id: str | None = None) -> tuple
 def import_key(account: str, region: str, key_id: str) -> tuple:
     """Where a key's pending import parameters live."""
     return (SERVICE, account, region, "import", key_id)
-
-
-def dump(value: dict[str, Any]) -> bytes:
-    """A record as stored."""
-    return json.dumps(value, separators=_SEPARATORS).encode()
-
-
-def load(raw: bytes | None) -> dict[str, Any] | None:
-    """A stored record, or None."""
-    return None if raw is None else json.loads(raw)
 
 
 def b64(data: bytes) -> str:

@@ -14,12 +14,12 @@ Values are JSON.
 
 from __future__ import annotations
 
-import json
-from typing import Any
+# records are stored in the shared JSON form
+from fogbank.store.records import dump as dump
+from fogbank.store.records import load as load
 
 SERVICE = "logs"
 
-_SEPARATORS = (",", ":")
 
 
 def group_key(account: str, region: str, name: str) -> tuple:
@@ -77,13 +77,3 @@ def queries_prefix(account: str, region: str) -> tuple:
 def group_prefixes(account: str, region: str, group: str) -> list[tuple]:
     """Every prefix holding something that belongs to a log group (its record aside)."""
     return [(SERVICE, account, region, kind, group) for kind in ("stream", "event", "mfilter", "sfilter")]
-
-
-def dump(value: Any) -> bytes:
-    """A record as stored bytes."""
-    return json.dumps(value, separators=_SEPARATORS, ensure_ascii=False).encode("utf-8")
-
-
-def load(data: bytes) -> Any:
-    """A stored record back as Python values."""
-    return json.loads(data)

@@ -12,12 +12,12 @@ Names sort as strings, so ListSecrets is one range scan of ("secret", ...). Valu
 
 from __future__ import annotations
 
-import json
-from typing import Any
+# records are stored in the shared JSON form
+from fogbank.store.records import dump as dump
+from fogbank.store.records import load as load
 
 SERVICE = "secretsmanager"
 
-_SEPARATORS = (",", ":")
 
 
 def secret_key(account: str, region: str, name: str) -> tuple:
@@ -38,13 +38,3 @@ def value_key(account: str, region: str, name: str, version: str) -> tuple:
 def values_prefix(account: str, region: str, name: str) -> tuple:
     """The prefix of a secret's stored values."""
     return (SERVICE, account, region, "value", name)
-
-
-def dump(value: dict[str, Any]) -> bytes:
-    """A record as stored."""
-    return json.dumps(value, separators=_SEPARATORS).encode()
-
-
-def load(raw: bytes | None) -> dict[str, Any] | None:
-    """A stored record, or None."""
-    return None if raw is None else json.loads(raw)

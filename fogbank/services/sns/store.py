@@ -14,12 +14,12 @@ Values are JSON.
 
 from __future__ import annotations
 
-import json
-from typing import Any
+# records are stored in the shared JSON form
+from fogbank.store.records import dump as dump
+from fogbank.store.records import load as load
 
 SERVICE = "sns"
 
-_SEPARATORS = (",", ":")
 
 
 def topic_key(account: str, region: str, name: str) -> tuple:
@@ -71,13 +71,3 @@ def seq_key(account: str, region: str, topic: str) -> tuple:
 def deleted_key(account: str, region: str, topic: str) -> tuple:
     """How many subscriptions a topic has lost."""
     return (SERVICE, account, region, "deleted", topic)
-
-
-def dump(value: Any) -> bytes:
-    """A record as stored bytes."""
-    return json.dumps(value, separators=_SEPARATORS, ensure_ascii=False).encode("utf-8")
-
-
-def load(data: bytes) -> Any:
-    """A stored record back as Python values."""
-    return json.loads(data)

@@ -17,8 +17,9 @@ Values are JSON (binary message attribute values as base64) except the one-byte 
 
 from __future__ import annotations
 
-import json
-from typing import Any
+# records are stored in the shared JSON form
+from fogbank.store.records import dump as dump
+from fogbank.store.records import load as load
 
 SERVICE = "sqs"
 
@@ -26,7 +27,6 @@ SERVICE = "sqs"
 DELAYED = b"D"
 IN_FLIGHT = b"I"
 
-_SEPARATORS = (",", ":")
 
 
 def base(account: str, region: str) -> tuple[str, str, str]:
@@ -110,13 +110,3 @@ def tasks_prefix(account: str, region: str, source_arn: str | None = None) -> tu
     """The prefix of the move tasks of an account and region (or of one source queue)."""
     prefix: tuple = (SERVICE, account, region, "task")
     return prefix + (source_arn,) if source_arn is not None else prefix
-
-
-def dump(value: Any) -> bytes:
-    """A record as stored bytes."""
-    return json.dumps(value, separators=_SEPARATORS, ensure_ascii=False).encode("utf-8")
-
-
-def load(data: bytes) -> Any:
-    """A stored record back as Python values."""
-    return json.loads(data)

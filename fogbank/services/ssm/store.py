@@ -13,12 +13,12 @@ Values are JSON.
 
 from __future__ import annotations
 
-import json
-from typing import Any
+# records are stored in the shared JSON form
+from fogbank.store.records import dump as dump
+from fogbank.store.records import load as load
 
 SERVICE = "ssm"
 
-_SEPARATORS = (",", ":")
 
 
 def param_key(account: str, region: str, name: str) -> tuple:
@@ -39,13 +39,3 @@ def version_key(account: str, region: str, name: str, version: int) -> tuple:
 def versions_prefix(account: str, region: str, name: str) -> tuple:
     """The prefix of a parameter's versions, oldest first."""
     return (SERVICE, account, region, "ver", name)
-
-
-def dump(value: dict[str, Any]) -> bytes:
-    """A record as stored."""
-    return json.dumps(value, separators=_SEPARATORS).encode()
-
-
-def load(raw: bytes | None) -> dict[str, Any] | None:
-    """A stored record, or None."""
-    return None if raw is None else json.loads(raw)

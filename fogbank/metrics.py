@@ -94,6 +94,11 @@ class MetricBuffer:
                     if len(dist) > MAX_DISTINCT:
                         slot[4] = None  # too many distinct values to keep percentiles exact
 
+    def clear(self) -> None:
+        """Drop every buffered value (their metrics' state is being reset)."""
+        with self._lock:
+            self._slots = {}
+
     def schedule(self, ctx: Ctx) -> None:
         """Arrange a flush soon: on the event loop when there is one, else at once."""
         if self._scheduled:

@@ -137,6 +137,8 @@ class App:
     def reset(self, service: str | None = None) -> list[str]:
         """Forget all state (or one service's), as the reset endpoints promise. Returns what was reset."""
         services = [service] if service else list(self.router.catalog.services)
+        if service in (None, "cloudwatch"):
+            self.metric_buffer.clear()  # values published before the reset must not land after it
         if service is None:
             self.clock.reset()  # first, so that providers' reset hooks reschedule from real time
         for name in services:

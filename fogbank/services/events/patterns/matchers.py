@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
 
-class Matcher:
+class Matcher(ABC):
     """One element of a pattern's match array."""
 
+    @abstractmethod
     def matches_value(self, value: Any) -> bool:
         """Whether a present scalar value (or one element of an array field) matches."""
-        raise NotImplementedError
 
     def matches_missing(self) -> bool:
         """Whether a field absent from the event matches."""

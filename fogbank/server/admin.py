@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from fogbank.server.app import App
 
 PREFIXES = ("/_fogbank/", "/_localstack/", "/moto-api/")
+# function URLs by path, for clients that cannot resolve ``*.localhost`` (services/lambda_/urls.py)
+LAMBDA_URL_PREFIX = "/_fogbank/lambda-url/"
 
 
 def _json(status: int, payload: Any) -> HttpResponse:

@@ -41,7 +41,6 @@ from fogbank.server.accesslog import AccessLog
 from fogbank.server.bodies import StreamedBody, streams_payload, worth_spooling
 from fogbank.server.providers import load_provider, method_name
 from fogbank.server.routing import Route, Router
-from fogbank.services.lambda_ import urls as lambda_urls
 from fogbank.spec.loader import service_model
 from fogbank.store.blobs import BlobStore
 from fogbank.store.contract import Store
@@ -451,8 +450,10 @@ _HTTP_HOOKS = {"s3": _s3_http}
 
 def _data_plane_of(req: HttpRequest) -> tuple[Any, str] | None:
     """The data-plane handler a request is for (a function URL, a deployed API stage), if any."""
-    if ".lambda-url." in req.host or req.path.startswith(lambda_urls.PATH_PREFIX):
-        return lambda_urls.handle, "lambda.FunctionUrl"
+    if ".lambda-url." in req.host or req.path.startswith(admin.LAMBDA_URL_PREFIX):
+        from fogbank.services.lambda_ import urls  # loaded on first use: start-up doesn't pay for it
+
+        return urls.handle, "lambda.FunctionUrl"
     if ".execute-api." in req.host or (req.path.startswith("/restapis/") and "/_user_request_" in req.path):
         from fogbank.services.apigateway import dataplane
 

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, unquote
 
 from fogbank.errors import ServiceError
 from fogbank.protocol.base import HttpRequest, HttpResponse
+from fogbank.server.admin import LAMBDA_URL_PREFIX
 from fogbank.services.lambda_ import configs
 from fogbank.services.lambda_ import store as lambda_store
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from fogbank.server.app import App
 
 _HOST = re.compile(r"^(?P<id>[a-z0-9]+)\.lambda-url\.(?P<region>[a-z0-9-]+)\.")
-PATH_PREFIX = "/_fogbank/lambda-url/"
+PATH_PREFIX = LAMBDA_URL_PREFIX
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/javascript", "application/x-www-form-urlencoded")
 
 
